@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TrainConfig } from './args.js';
+
+/** One epoch as the report records it (1-based `epoch`). */
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+  valAccuracy: number;
+  valMacroF1: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** The schema of `metrics.json` (plain JSON; the lab renders the same object). */
+export interface TrainReport {
+  backend: string;
+  config: TrainConfig;
+  epochs: EpochReport[];
+  test: { macroF1: number; accuracy: number; loss: number; confusionMatrix: number[][] };
+}
+
+/** Writes `dir/metrics.json`, creating `dir`; returns the file's path. */
+export async function writeReport(dir: string, report: TrainReport): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'metrics.json');
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+/** One line per epoch, as printed. */
+export function formatEpoch(e: EpochReport): string {
+  return (
+    `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}  val_loss ${e.valLoss.toFixed(4)}  ` +
+    `val_acc ${e.valAccuracy.toFixed(4)}  val_macro_f1 ${e.valMacroF1.toFixed(4)}  ` +
+    `(${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSecond)} samples/s)`
+  );
+}

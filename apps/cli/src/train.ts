@@ -1,0 +1,89 @@
+import { type BackendChoice, describeBackendChoice, mlp, splitToTensors, type TrainingCallback } from '@overfit/core';
+import { loadMnist } from '@overfit/core/node';
+import { Trainer } from '@overfit/training';
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from './args.js';
+import { chooseBackend } from './backend.js';
+import { ProgressBar } from './progress.js';
+import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
+
+export interface TrainIO {
+  out: (line: string) => void;
+  err: NodeJS.WriteStream;
+}
+
+/** `overfit train`: MNIST → MLP → Trainer → per-epoch validation → test metrics → report. */
+export async function train(config: TrainConfig, io: TrainIO): Promise<TrainReport> {
+  const choice: BackendChoice = await chooseBackend(config.backend);
+  io.out(describeBackendChoice(choice));
+
+  const data = await loadMnist({ validationSplit: config.validationSplit, limit: config.limit ?? undefined });
+  io.out(
+    `data: MNIST ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test, ` +
+      `standardized with train mean ${data.normalization.mean.toFixed(4)} std ${data.normalization.std.toFixed(4)}`,
+  );
+
+  const model = mlp({
+    inputShape: [784],
+    depth: config.depth,
+    width: config.hidden,
+    activation: config.activation,
+    outputUnits: 10,
+    seed: config.seed,
+  });
+  io.out(`model: 784-${Array(config.depth).fill(config.hidden).join('-')}-10, ${config.activation}, ${model.countParams()} parameters`);
+
+  const train = splitToTensors(data.train, { shape: 'flat' });
+  const validation = splitToTensors(data.validation, { shape: 'flat' });
+  const test = splitToTensors(data.test, { shape: 'flat' });
+  const optimizer = tf.train.adam(config.lr);
+  try {
+    const epochs: EpochReport[] = [];
+    const trainSamples = data.train.count;
+    let epochStart = 0;
+    const printer: TrainingCallback = {
+      onEpochBegin: () => {
+        epochStart = performance.now();
+      },
+      onEpochEnd: (epoch, logs = {}) => {
+        const seconds = (performance.now() - epochStart) / 1000;
+        const record: EpochReport = {
+          epoch: epoch + 1,
+          loss: logs.loss ?? Number.NaN,
+          valLoss: logs.valLoss ?? Number.NaN,
+          valAccuracy: logs.valAccuracy ?? Number.NaN,
+          valMacroF1: logs.valMacroF1 ?? Number.NaN,
+          seconds,
+          samplesPerSecond: trainSamples / seconds,
+        };
+        epochs.push(record);
+        io.out(formatEpoch(record));
+      },
+    };
+    const trainer = new Trainer({ model, optimizer, numClasses: 10, seed: config.seed, callbacks: [printer] });
+    const progress = new ProgressBar(io.err);
+    await trainer.fit(
+      { x: train.x, y: train.y },
+      {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        validationData: data.validation.count === 0 ? undefined : { x: validation.x, y: validation.y },
+        onProgress: (p) => progress.update(p.epoch + 1, p.epochs, p.batch, p.batches),
+      },
+    );
+    const evaluation = await trainer.evaluate(test, { batchSize: 1000 });
+    io.out(`test: macro-F1 ${evaluation.macroF1.toFixed(4)}  accuracy ${evaluation.accuracy.toFixed(4)}  loss ${evaluation.loss.toFixed(4)}`);
+    const report: TrainReport = {
+      backend: choice.name,
+      config,
+      epochs,
+      test: { macroF1: evaluation.macroF1, accuracy: evaluation.accuracy, loss: evaluation.loss, confusionMatrix: evaluation.confusionMatrix },
+    };
+    if (config.report !== null) io.out(`report: ${await writeReport(config.report, report)}`);
+    return report;
+  } finally {
+    tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
