@@ -18,6 +18,14 @@ describe('overfit command line', () => {
         limit: null,
         validationSplit: 0.1,
         report: null,
+        l1: null,
+        l2: null,
+        weightDecay: null,
+        dropout: null,
+        dropconnect: null,
+        labelSmoothing: null,
+        maxNorm: null,
+        earlyStopping: null,
       },
     });
   });
@@ -49,6 +57,32 @@ describe('overfit command line', () => {
     expect(caught).toBeInstanceOf(UsageError);
     expect((caught as Error).message).toContain(message);
     expect((caught as Error).message).not.toContain('\n');
+  });
+
+  it('reads regularization and early-stopping flags', () => {
+    const command = parseCommandLine(
+      'train --l1 0.001 --l2 0.01 --weight-decay 0.0001 --dropout 0.15 --dropconnect 0.2 --label-smoothing 0.1 --max-norm 3 --early-stopping patience=3,monitor=valMacroF1,restore'.split(' '),
+    );
+    expect(command.kind === 'train' && command.config).toMatchObject({
+      l1: 0.001,
+      l2: 0.01,
+      weightDecay: 0.0001,
+      dropout: 0.15,
+      dropconnect: 0.2,
+      labelSmoothing: 0.1,
+      maxNorm: 3,
+      earlyStopping: { monitor: 'valMacroF1', patience: 3, minDelta: 0, mode: 'auto', restoreBestWeights: true },
+    });
+  });
+
+  it.each([
+    [['train', '--dropout', '1'], '--dropout must be a number in [0, 1), got 1'],
+    [['train', '--l2=-0.1'], '--l2 must be a number >= 0, got -0.1'],
+    [['train', '--early-stopping', 'patience=2,wait=3'], '--early-stopping must be a list of monitor, patience, min-delta, mode, restore (unknown key "wait")'],
+    [['train', '--early-stopping', 'patience=-1'], '--early-stopping patience must be an integer >= 0, got -1'],
+    [['train', '--early-stopping', 'mode=up'], "--early-stopping mode must be one of 'auto', 'min', 'max', got \"up\""],
+  ])('rejects the regularization flags %j', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(message);
   });
 
   it('prints help', () => {

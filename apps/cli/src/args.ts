@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkInteger, checkNumber, checkOneOf, checkRate, InvalidArgumentError, OverfitError } from '@overfit/core';
+import { parseKeyValueSpec, specNumber } from './spec.js';
 
 /** Activations `--activation` accepts (those of core's `mlp`). */
 export const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus'] as const;
@@ -19,6 +20,24 @@ export interface TrainConfig {
   limit: number | null;
   validationSplit: number;
   report: string | null;
+  /** Regularization (issue: @overfit/regularizers); null = off. */
+  l1: number | null;
+  l2: number | null;
+  weightDecay: number | null;
+  dropout: number | null;
+  dropconnect: number | null;
+  labelSmoothing: number | null;
+  maxNorm: number | null;
+  earlyStopping: EarlyStoppingFlag | null;
+}
+
+/** `--early-stopping patience=5,monitor=valLoss,min-delta=0,mode=auto,restore`. */
+export interface EarlyStoppingFlag {
+  monitor: string;
+  patience: number;
+  minDelta: number;
+  mode: 'auto' | 'min' | 'max';
+  restoreBestWeights: boolean;
 }
 
 export type Command = { kind: 'help'; text: string } | { kind: 'train'; config: TrainConfig };
@@ -43,6 +62,17 @@ options:
   --limit N             use only the first N training images (default all 60000)
   --validation-split X  fraction of the training images held out (default 0.1)
   --report DIR          write DIR/metrics.json
+
+regularization (all off by default):
+  --l1 X                L1 penalty lambda * sum|w| on kernels (biases excluded)
+  --l2 X                L2 penalty lambda * sum w^2 on kernels
+  --weight-decay X      decoupled weight decay (AdamW): w <- w - lr * X * w
+  --dropout P           inverted dropout after each hidden layer, P in [0, 1)
+  --dropconnect P       DropConnect: drop hidden-layer weights with probability P
+  --label-smoothing E   targets (1 - E) * onehot + E / 10
+  --max-norm C          max-norm constraint on each unit's incoming weights
+  --early-stopping SPEC e.g. patience=5,monitor=valLoss,restore
+                        (keys: monitor, patience, min-delta, mode=auto|min|max, restore)
   -h, --help            this text`;
 
 const OPTIONS = {
@@ -57,8 +87,38 @@ const OPTIONS = {
   limit: { type: 'string' },
   'validation-split': { type: 'string' },
   report: { type: 'string' },
+  l1: { type: 'string' },
+  l2: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  dropout: { type: 'string' },
+  dropconnect: { type: 'string' },
+  'label-smoothing': { type: 'string' },
+  'max-norm': { type: 'string' },
+  'early-stopping': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function optional(flag: string, raw: string | undefined, range: Parameters<typeof checkNumber>[2]): number | null {
+  return raw === undefined ? null : checkNumber(flag, numeric(flag, raw), range);
+}
+
+function parseEarlyStopping(text: string): EarlyStoppingFlag {
+  const flag = '--early-stopping';
+  const spec = parseKeyValueSpec(flag, text, ['monitor', 'patience', 'min-delta', 'mode', 'restore']);
+  const monitor = spec.get('monitor') ?? 'valLoss';
+  if (monitor === true || monitor === '') throw new InvalidArgumentError(`${flag} monitor`, monitor, 'a log key such as valLoss or valMacroF1');
+  const restore = spec.get('restore');
+  if (restore !== undefined && restore !== true && restore !== 'true' && restore !== 'false') {
+    throw new InvalidArgumentError(`${flag} restore`, restore, 'a bare flag, true or false');
+  }
+  return {
+    monitor,
+    patience: checkInteger(`${flag} patience`, specNumber(flag, spec, 'patience', 5), { min: 0 }),
+    minDelta: checkNumber(`${flag} min-delta`, specNumber(flag, spec, 'min-delta', 0), { min: 0 }),
+    mode: checkOneOf(`${flag} mode`, spec.get('mode') ?? 'auto', ['auto', 'min', 'max'] as const),
+    restoreBestWeights: restore === true || restore === 'true',
+  };
+}
 
 function numeric(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -101,6 +161,14 @@ function parseOrThrow(argv: readonly string[]): Command {
     limit: get('limit') === undefined ? null : checkInteger('--limit', numeric('--limit', get('limit')), { min: 1, max: 60_000 }),
     validationSplit: checkRate('--validation-split', numeric('--validation-split', get('validation-split')) ?? 0.1),
     report: get('report') ?? null,
+    l1: optional('--l1', get('l1'), { min: 0 }),
+    l2: optional('--l2', get('l2'), { min: 0 }),
+    weightDecay: optional('--weight-decay', get('weight-decay'), { min: 0, max: 1 }),
+    dropout: optional('--dropout', get('dropout'), { min: 0, max: 1, maxInclusive: false }),
+    dropconnect: optional('--dropconnect', get('dropconnect'), { min: 0, max: 1, maxInclusive: false }),
+    labelSmoothing: optional('--label-smoothing', get('label-smoothing'), { min: 0, max: 1 }),
+    maxNorm: optional('--max-norm', get('max-norm'), { min: 0, minInclusive: false }),
+    earlyStopping: get('early-stopping') === undefined ? null : parseEarlyStopping(get('early-stopping')!),
   };
   if (config.report !== null && config.report.trim() === '') throw new UsageError('--report must be a directory path, got ""');
   return { kind: 'train', config };

@@ -1,6 +1,10 @@
-import '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { type BackendChoice, selectBackend } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+// The CLI prints the backend it chose and why; tfjs' own "install the node backend" banner on
+// first use of cpu would only repeat that.
+tf.env().set('PROD', true);
 import type { TrainConfig } from './args.js';
 
 /**
@@ -12,17 +16,36 @@ async function loadNativeTensorflow(): Promise<void> {
   const reasons: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
-      await import(pkg);
+      await withoutReRegistrationWarnings(() => import(pkg));
       return;
     } catch (error) {
-      reasons.push(`${pkg}: ${firstLine(error)}`);
+      reasons.push(`${pkg}: ${explainLoadFailure(error)}`);
     }
   }
   throw new Error(reasons.join('; '));
 }
 
-function firstLine(error: unknown): string {
+/**
+ * A failed tfjs-node-gpu import has already registered its kernels when the native addon turns
+ * out to be missing, so the tfjs-node attempt after it would print one "already registered"
+ * warning per kernel. Those warnings say nothing useful here.
+ */
+async function withoutReRegistrationWarnings<T>(load: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!(typeof args[0] === 'string' && / is already registered$/.test(args[0]))) warn(...args);
+  };
+  try {
+    return await load();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function explainLoadFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
+  if (/tfjs_binding\.node/.test(text)) return 'native addon missing (its install script downloads libtensorflow; not possible offline)';
+  if (/Cannot find (module|package)/.test(text)) return 'not installed';
   return text.split('\n')[0]!.slice(0, 160);
 }
 

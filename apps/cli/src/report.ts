@@ -18,6 +18,8 @@ export interface TrainReport {
   backend: string;
   config: TrainConfig;
   epochs: EpochReport[];
+  /** `EarlyStopping.result()` when `--early-stopping` was given. */
+  earlyStopping?: unknown;
   test: { macroF1: number; accuracy: number; loss: number; confusionMatrix: number[][] };
 }
 

@@ -4,6 +4,7 @@ import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
 import { chooseBackend } from './backend.js';
+import { buildRegularization } from './regularization.js';
 import { ProgressBar } from './progress.js';
 import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
 
@@ -23,7 +24,9 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
       `standardized with train mean ${data.normalization.mean.toFixed(4)} std ${data.normalization.std.toFixed(4)}`,
   );
 
+  const regularization = buildRegularization(config);
   const model = mlp({
+    ...regularization.model,
     inputShape: [784],
     depth: config.depth,
     width: config.hidden,
@@ -36,7 +39,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
   const train = splitToTensors(data.train, { shape: 'flat' });
   const validation = splitToTensors(data.validation, { shape: 'flat' });
   const test = splitToTensors(data.test, { shape: 'flat' });
-  const optimizer = tf.train.adam(config.lr);
+  const { optimizer } = regularization;
   try {
     const epochs: EpochReport[] = [];
     const trainSamples = data.train.count;
@@ -60,7 +63,17 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
         io.out(formatEpoch(record));
       },
     };
-    const trainer = new Trainer({ model, optimizer, numClasses: 10, seed: config.seed, callbacks: [printer] });
+    const trainer = new Trainer({
+      model,
+      optimizer,
+      numClasses: 10,
+      seed: config.seed,
+      loss: regularization.loss,
+      penalties: regularization.penalties,
+      constraints: regularization.constraints,
+      // Early stopping runs after the printer, so a restored model is what the test sees.
+      callbacks: [printer, ...regularization.callbacks],
+    });
     const progress = new ProgressBar(io.err);
     await trainer.fit(
       { x: train.x, y: train.y },
@@ -71,19 +84,24 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
         onProgress: (p) => progress.update(p.epoch + 1, p.epochs, p.batch, p.batches),
       },
     );
-    const evaluation = await trainer.evaluate(test, { batchSize: 1000 });
-    io.out(`test: macro-F1 ${evaluation.macroF1.toFixed(4)}  accuracy ${evaluation.accuracy.toFixed(4)}  loss ${evaluation.loss.toFixed(4)}`);
+    // numClasses is set, so the Trainer computes every classification score.
+    const { loss, accuracy = Number.NaN, macroF1 = Number.NaN, confusionMatrix = [] } = await trainer.evaluate({ x: test.x, y: test.y }, { batchSize: 1000 });
+    io.out(`test: macro-F1 ${macroF1.toFixed(4)}  accuracy ${accuracy.toFixed(4)}  loss ${loss.toFixed(4)}`);
+    const earlyStopping = regularization.earlyStopping?.result();
+    if (earlyStopping) io.out(`early stopping: ${earlyStopping.message}`);
     const report: TrainReport = {
       backend: choice.name,
       config,
       epochs,
-      test: { macroF1: evaluation.macroF1, accuracy: evaluation.accuracy, loss: evaluation.loss, confusionMatrix: evaluation.confusionMatrix },
+      ...(earlyStopping ? { earlyStopping } : {}),
+      test: { macroF1, accuracy, loss, confusionMatrix },
     };
     if (config.report !== null) io.out(`report: ${await writeReport(config.report, report)}`);
     return report;
   } finally {
     tf.dispose([train.x, train.y, validation.x, validation.y, test.x, test.y]);
     optimizer.dispose();
+    regularization.earlyStopping?.dispose();
     model.dispose();
   }
 }

@@ -1,1 +1,34 @@
-export {};
+export {
+  BestWeightsKeeper,
+  type BestWeightsKeeperArgs,
+  type BestWeightsKeeperConfig,
+} from './best-weights.js';
+export {
+  EarlyStopping,
+  type EarlyStoppingArgs,
+  type EarlyStoppingConfig,
+  type EarlyStoppingResult,
+  type StopReason,
+} from './early-stopping.js';
+export { getLearningRate, setLearningRate } from './learning-rate.js';
+export {
+  alternateSpelling,
+  type EpochLogs,
+  findLogKey,
+  type LogValue,
+  MissingMonitorError,
+} from './logs.js';
+export {
+  isImprovement,
+  MAXIMIZED_KEY_PATTERN,
+  type MonitorArgs,
+  MonitorCallback,
+  type MonitorMode,
+  resolveMode,
+} from './monitor.js';
+export {
+  type LearningRateReduction,
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauArgs,
+  type ReduceLROnPlateauConfig,
+} from './reduce-lr.js';

@@ -9,7 +9,12 @@ export type LogValue = number | { data(): Promise<ArrayLike<number> | unknown> }
 /** Epoch logs as either the Trainer or tfjs-layers `model.fit` passes them. */
 export type EpochLogs = Record<string, LogValue | undefined>;
 
-/** The monitored key is absent from the epoch logs. */
+/**
+ * The monitored key is absent from the epoch logs (e.g. `val_loss` without validation data).
+ *
+ * @example
+ * try { await es.onEpochEnd(0, { loss: 1 }); } catch (e) { if (e instanceof MissingMonitorError) console.log(e.present); }
+ */
 export class MissingMonitorError extends OverfitError {
   constructor(
     readonly monitor: string,
@@ -24,7 +29,11 @@ export class MissingMonitorError extends OverfitError {
   }
 }
 
-/** `val_loss` -> `valLoss`; `valMacroF1` -> `val_macro_f1`. */
+/**
+ * The other spelling of a log key: snake_case to camelCase and back.
+ *
+ * @example alternateSpelling('val_loss') // 'valLoss'; alternateSpelling('valMacroF1') // 'val_macro_f1'
+ */
 export function alternateSpelling(key: string): string {
   if (key.includes('_')) return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -35,6 +44,8 @@ export function alternateSpelling(key: string): string {
  * (`val_loss` <-> `valLoss`), because tfjs-layers logs snake_case and the Trainer camelCase, and
  * one callback should work in both without reconfiguration. Returns `undefined` when neither is
  * present.
+ *
+ * @example findLogKey({ valLoss: 0.3 }, 'val_loss') // 'valLoss'
  */
 export function findLogKey(logs: EpochLogs | undefined, monitor: string): string | undefined {
   if (logs === undefined || logs === null) return undefined;
@@ -49,7 +60,11 @@ export function findLogKey(logs: EpochLogs | undefined, monitor: string): string
  *
  * @throws MissingMonitorError naming the key and the keys present.
  */
-export async function readMonitor(logs: EpochLogs | undefined, monitor: string, callback: string): Promise<number> {
+export async function readMonitor(
+  logs: EpochLogs | undefined,
+  monitor: string,
+  callback: string,
+): Promise<number> {
   const key = findLogKey(logs, monitor);
   if (key === undefined) throw new MissingMonitorError(monitor, Object.keys(logs ?? {}), callback);
   const value = logs![key]!;

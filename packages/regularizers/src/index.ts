@@ -1,1 +1,50 @@
-export {};
+export {
+  Dropout,
+  type DropoutArgs,
+  dropout,
+  StochasticLayer,
+  type StochasticLayerArgs,
+} from '@overfit/core';
+export {
+  applyConstraint,
+  ConstraintEnforcer,
+  type ConstraintOptions,
+  enforceConstraints,
+  MaxNorm,
+  MinMaxNorm,
+  maxNorm,
+  minMaxNorm,
+  NonNeg,
+  type NormAxis,
+  nonNeg,
+  UnitNorm,
+  unitNorm,
+} from './constraints.js';
+export {
+  labelSmoothingLoss,
+  type SoftmaxCrossEntropyOptions,
+  smoothLabels,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyWithSmoothing,
+} from './label-smoothing.js';
+export * from './layers/index.js';
+export {
+  isStochasticLayer,
+  type McDropoutOptions,
+  type McDropoutPrediction,
+  mcDropoutPredict,
+  normalQuantile,
+} from './mc-dropout.js';
+export { type AdamWOptions, adamw, TorchAdam } from './optimizers/adamw.js';
+export {
+  DEFAULT_DECAY_EXCLUDE,
+  DecoupledWeightDecay,
+  type DecoupledWeightDecayOptions,
+  decoupledWeightDecay,
+  type NamedTensor,
+  type SgdwOptions,
+  sgdw,
+  type VariableFilter,
+} from './optimizers/weight-decay.js';
+export type { LayerFilter } from './params-select.js';
+export { L1L2, type L1L2Args, l1, l1l2, l2, type PenaltyOptions } from './penalties.js';

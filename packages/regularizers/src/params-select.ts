@@ -10,14 +10,21 @@ export function isKernel(param: Parameter): boolean {
 }
 
 /** Turns a {@link LayerFilter} into a predicate on layer names; validates its shape. */
-export function layerPredicate(argument: string, filter: LayerFilter): (layerName: string) => boolean {
+export function layerPredicate(
+  argument: string,
+  filter: LayerFilter,
+): (layerName: string) => boolean {
   if (typeof filter === 'function') return filter;
   if (filter instanceof RegExp) return (name) => filter.test(name);
   if (Array.isArray(filter) && filter.every((n) => typeof n === 'string')) {
     const names = new Set(filter);
     return (name) => names.has(name);
   }
-  throw new InvalidArgumentError(argument, filter, 'an array of layer names, a RegExp or a predicate');
+  throw new InvalidArgumentError(
+    argument,
+    filter,
+    'an array of layer names, a RegExp or a predicate',
+  );
 }
 
 /**

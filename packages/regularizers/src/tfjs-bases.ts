@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
 import { constraints, regularizers } from '@tensorflow/tfjs-layers';
 
 /** tfjs-layers' abstract `Regularizer` (its public API exports only the factories). */
@@ -37,7 +37,11 @@ export function deserializeObject<T extends tf.serialization.Serializable>(
   const { className, config } = value as { className: string; config: tf.serialization.ConfigDict };
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
   if (entry === undefined) {
-    throw new InvalidArgumentError('className', className, 'a class registered with tf.serialization.registerClass');
+    throw new InvalidArgumentError(
+      'className',
+      className,
+      'a class registered with tf.serialization.registerClass',
+    );
   }
   const [cls, fromConfig] = entry;
   return fromConfig(cls, config ?? {}) as T;

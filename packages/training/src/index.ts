@@ -1,1 +1,16 @@
-export {};
+export { meanSquaredError, resolveLoss, softmaxCrossEntropy } from './losses.js';
+export type { TrainerArgs } from './options.js';
+export { Trainer } from './trainer.js';
+export type {
+  EpochLog,
+  EvaluateResult,
+  FitData,
+  FitOptions,
+  History,
+  LossFn,
+  LossHook,
+  LossHookContext,
+  LossName,
+  Progress,
+  StopReason,
+} from './types.js';

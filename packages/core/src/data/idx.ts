@@ -5,7 +5,13 @@ import { checkKnownKeys } from '../validate.js';
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 /** The typed array that holds the elements of an {@link IdxArray} of each {@link IdxDtype}. */
-export type IdxTypedArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+export type IdxTypedArray =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Float32Array
+  | Float64Array;
 
 /** A parsed IDX file: element type, dimensions (outermost first) and the row-major elements. */
 export interface IdxArray {
@@ -30,12 +36,47 @@ interface TypeInfo {
 
 // Type codes from the IDX format (LeCun et al.); multi-byte elements are big-endian.
 const TYPES: ReadonlyMap<number, TypeInfo> = new Map<number, TypeInfo>([
-  [0x08, { dtype: 'uint8', bytes: 1, read: (v, o) => v.getUint8(o), make: (n) => new Uint8Array(n) }],
+  [
+    0x08,
+    { dtype: 'uint8', bytes: 1, read: (v, o) => v.getUint8(o), make: (n) => new Uint8Array(n) },
+  ],
   [0x09, { dtype: 'int8', bytes: 1, read: (v, o) => v.getInt8(o), make: (n) => new Int8Array(n) }],
-  [0x0b, { dtype: 'int16', bytes: 2, read: (v, o) => v.getInt16(o, false), make: (n) => new Int16Array(n) }],
-  [0x0c, { dtype: 'int32', bytes: 4, read: (v, o) => v.getInt32(o, false), make: (n) => new Int32Array(n) }],
-  [0x0d, { dtype: 'float32', bytes: 4, read: (v, o) => v.getFloat32(o, false), make: (n) => new Float32Array(n) }],
-  [0x0e, { dtype: 'float64', bytes: 8, read: (v, o) => v.getFloat64(o, false), make: (n) => new Float64Array(n) }],
+  [
+    0x0b,
+    {
+      dtype: 'int16',
+      bytes: 2,
+      read: (v, o) => v.getInt16(o, false),
+      make: (n) => new Int16Array(n),
+    },
+  ],
+  [
+    0x0c,
+    {
+      dtype: 'int32',
+      bytes: 4,
+      read: (v, o) => v.getInt32(o, false),
+      make: (n) => new Int32Array(n),
+    },
+  ],
+  [
+    0x0d,
+    {
+      dtype: 'float32',
+      bytes: 4,
+      read: (v, o) => v.getFloat32(o, false),
+      make: (n) => new Float32Array(n),
+    },
+  ],
+  [
+    0x0e,
+    {
+      dtype: 'float64',
+      bytes: 8,
+      read: (v, o) => v.getFloat64(o, false),
+      make: (n) => new Float64Array(n),
+    },
+  ],
 ]);
 
 const hex = (byte: number) => `0x${byte.toString(16).padStart(2, '0')}`;
@@ -75,17 +116,22 @@ export function parseIdx(bytes: ArrayBuffer | Uint8Array, options: ParseIdxOptio
     fail('it is gzip-compressed (starts with 0x1f 0x8b); decompress it first');
   }
   if (input[0] !== 0 || input[1] !== 0) {
-    fail(`bad magic number: expected the first two bytes to be 0x00 0x00, got ${hex(input[0]!)} ${hex(input[1]!)}`);
+    fail(
+      `bad magic number: expected the first two bytes to be 0x00 0x00, got ${hex(input[0]!)} ${hex(input[1]!)}`,
+    );
   }
   const type = TYPES.get(input[2]!);
-  if (!type) fail(`unknown type code ${hex(input[2]!)} (known: 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e)`);
+  if (!type)
+    fail(`unknown type code ${hex(input[2]!)} (known: 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e)`);
   const { dtype, bytes: elementBytes, read, make } = type;
   const ndims = input[3]!;
   if (ndims === 0) fail('the header declares 0 dimensions');
 
   const headerBytes = 4 + 4 * ndims;
   if (input.length < headerBytes) {
-    fail(`too short for a header with ${ndims} dimensions: expected at least ${headerBytes} bytes, got ${input.length}`);
+    fail(
+      `too short for a header with ${ndims} dimensions: expected at least ${headerBytes} bytes, got ${input.length}`,
+    );
   }
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const shape: number[] = [];
@@ -97,7 +143,9 @@ export function parseIdx(bytes: ArrayBuffer | Uint8Array, options: ParseIdxOptio
     fail(`truncated data for ${dtype} ${dims}: expected ${expected} bytes, got ${input.length}`);
   }
   if (input.length > expected) {
-    fail(`${input.length - expected} trailing bytes after the ${dtype} ${dims} data: expected ${expected} bytes, got ${input.length}`);
+    fail(
+      `${input.length - expected} trailing bytes after the ${dtype} ${dims} data: expected ${expected} bytes, got ${input.length}`,
+    );
   }
 
   let data: IdxTypedArray;

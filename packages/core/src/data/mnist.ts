@@ -92,16 +92,31 @@ const CLASSES = 10;
  * @example
  * checkMnistOptions({ validationSplit: 0.2 }); // { validationSplit: 0.2, normalize: 'standardize', ... }
  */
-export function checkMnistOptions(options: MnistOptions = {}, extraKeys: readonly string[] = []): ResolvedMnistOptions {
+export function checkMnistOptions(
+  options: MnistOptions = {},
+  extraKeys: readonly string[] = [],
+): ResolvedMnistOptions {
   checkKnownKeys('options', options, [...OPTION_KEYS, ...extraKeys]);
   const o = options ?? {};
-  const validationSplit = o.validationSplit === undefined ? 0.1 : checkRate('options.validationSplit', o.validationSplit);
-  const limit = o.limit === undefined ? undefined : checkInteger('options.limit', o.limit, { min: 1 });
-  const testLimit = o.testLimit === undefined ? undefined : checkInteger('options.testLimit', o.testLimit, { min: 1 });
-  const normalize = o.normalize === undefined ? 'standardize' : checkOneOf('options.normalize', o.normalize, ['standardize', 'unit', 'none'] as const);
+  const validationSplit =
+    o.validationSplit === undefined ? 0.1 : checkRate('options.validationSplit', o.validationSplit);
+  const limit =
+    o.limit === undefined ? undefined : checkInteger('options.limit', o.limit, { min: 1 });
+  const testLimit =
+    o.testLimit === undefined
+      ? undefined
+      : checkInteger('options.testLimit', o.testLimit, { min: 1 });
+  const normalize =
+    o.normalize === undefined
+      ? 'standardize'
+      : checkOneOf('options.normalize', o.normalize, ['standardize', 'unit', 'none'] as const);
   const seed = o.seed === undefined ? undefined : checkSeed('options.seed', o.seed);
   if (limit !== undefined && Math.floor(limit * (1 - validationSplit)) < 1) {
-    throw new InvalidArgumentError('options.limit', limit, `large enough to leave a training example after validationSplit ${validationSplit}`);
+    throw new InvalidArgumentError(
+      'options.limit',
+      limit,
+      `large enough to leave a training example after validationSplit ${validationSplit}`,
+    );
   }
   return { validationSplit, limit, testLimit, normalize, seed };
 }
@@ -109,24 +124,38 @@ export function checkMnistOptions(options: MnistOptions = {}, extraKeys: readonl
 function checkImages(array: IdxArray, name: string): number {
   const [n, h, w] = array.shape;
   if (array.dtype !== 'uint8' || array.shape.length !== 3 || h !== SIDE || w !== SIDE) {
-    throw new DataFormatError(`${name}: expected uint8 images of shape [N, 28, 28], got ${array.dtype} [${array.shape.join(', ')}]`);
+    throw new DataFormatError(
+      `${name}: expected uint8 images of shape [N, 28, 28], got ${array.dtype} [${array.shape.join(', ')}]`,
+    );
   }
   return n!;
 }
 
 function checkLabels(array: IdxArray, name: string, expected: number): void {
   if (array.dtype !== 'uint8' || array.shape.length !== 1) {
-    throw new DataFormatError(`${name}: expected uint8 labels of shape [N], got ${array.dtype} [${array.shape.join(', ')}]`);
+    throw new DataFormatError(
+      `${name}: expected uint8 labels of shape [N], got ${array.dtype} [${array.shape.join(', ')}]`,
+    );
   }
   if (array.shape[0] !== expected) {
-    throw new DataFormatError(`${name}: expected ${expected} labels, one per image, got ${array.shape[0]}`);
+    throw new DataFormatError(
+      `${name}: expected ${expected} labels, one per image, got ${array.shape[0]}`,
+    );
   }
   const bad = array.data.findIndex((label) => label >= CLASSES);
-  if (bad >= 0) throw new DataFormatError(`${name}: label at index ${bad} is ${array.data[bad]}, expected 0..9`);
+  if (bad >= 0)
+    throw new DataFormatError(
+      `${name}: label at index ${bad} is ${array.data[bad]}, expected 0..9`,
+    );
 }
 
 /** Gathers rows `indices` of uint8 images into floats through a 256-entry lookup table. */
-function gather(images: Uint8Array, labels: Uint8Array, indices: ArrayLike<number>, table: Float32Array): Split {
+function gather(
+  images: Uint8Array,
+  labels: Uint8Array,
+  indices: ArrayLike<number>,
+  table: Float32Array,
+): Split {
   const count = indices.length;
   const out = new Float32Array(count * PIXELS);
   const outLabels = new Int32Array(count);
@@ -167,7 +196,11 @@ export function mnistFromIdx(files: MnistFiles, options: MnistOptions = {}): Mni
   for (const key of FILE_KEYS) {
     const bytes = files?.[key];
     if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
-      throw new InvalidArgumentError(`files.${key}`, bytes, `the bytes of ${MNIST_FILE_NAMES[key]} (an ArrayBuffer or Uint8Array)`);
+      throw new InvalidArgumentError(
+        `files.${key}`,
+        bytes,
+        `the bytes of ${MNIST_FILE_NAMES[key]} (an ArrayBuffer or Uint8Array)`,
+      );
     }
   }
 
@@ -181,9 +214,14 @@ export function mnistFromIdx(files: MnistFiles, options: MnistOptions = {}): Mni
   const n = Math.min(opts.limit ?? nTrain, nTrain);
   const trainCount = Math.floor(n * (1 - opts.validationSplit));
   if (trainCount < 1) {
-    throw new DataFormatError(`${MNIST_FILE_NAMES.trainImages}: ${nTrain} images leave no training example after validationSplit ${opts.validationSplit}`);
+    throw new DataFormatError(
+      `${MNIST_FILE_NAMES.trainImages}: ${nTrain} images leave no training example after validationSplit ${opts.validationSplit}`,
+    );
   }
-  const order = opts.seed === undefined ? range(0, n) : new Rng(opts.seed).fork('mnist/validation-split').permutation(n);
+  const order =
+    opts.seed === undefined
+      ? range(0, n)
+      : new Rng(opts.seed).fork('mnist/validation-split').permutation(n);
   const testCount = Math.min(opts.testLimit ?? nTest, nTest);
 
   const table = new Float32Array(256);
@@ -198,10 +236,19 @@ export function mnistFromIdx(files: MnistFiles, options: MnistOptions = {}): Mni
   if (opts.normalize === 'standardize') {
     const stats = computeMeanStd(train.images);
     if (!(stats.std > 0)) {
-      throw new DataFormatError(`${MNIST_FILE_NAMES.trainImages}: the training images have zero variance, cannot standardize (use normalize: 'unit')`);
+      throw new DataFormatError(
+        `${MNIST_FILE_NAMES.trainImages}: the training images have zero variance, cannot standardize (use normalize: 'unit')`,
+      );
     }
     for (const split of [train, validation, test]) standardize(split.images, stats, split.images);
     normalization = { kind: 'standardize', ...stats };
   }
-  return { train, validation, test, normalization, imageShape: [SIDE, SIDE, 1], numClasses: CLASSES };
+  return {
+    train,
+    validation,
+    test,
+    normalization,
+    imageShape: [SIDE, SIDE, 1],
+    numClasses: CLASSES,
+  };
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { checkNumber } from '../validate.js';
+import { summarize } from './summarize.js';
 
 /** A scalar mean and standard deviation. */
 export interface MeanStd {
@@ -25,7 +26,8 @@ export function computeMeanStd(values: ArrayLike<number>): MeanStd {
     throw new InvalidArgumentError('values', values, 'an array or typed array of numbers');
   }
   const n = values.length;
-  if (n === 0) throw new InvalidArgumentError('values', values, 'a non-empty array of numbers');
+  if (n === 0)
+    throw new InvalidArgumentError('values', summarize(values), 'a non-empty array of numbers');
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
@@ -59,7 +61,11 @@ export function standardize(
   const mean = checkNumber('stats.mean', stats?.mean);
   const std = checkNumber('stats.std', stats?.std, { min: 0, minInclusive: false });
   if (!(out instanceof Float32Array) || out.length !== values.length) {
-    throw new InvalidArgumentError('out', out, `a Float32Array of length ${values.length}`);
+    throw new InvalidArgumentError(
+      'out',
+      summarize(out),
+      `a Float32Array of length ${values.length}`,
+    );
   }
   // Multiplying by the reciprocal would round differently from the division the formula states.
   for (let i = 0; i < values.length; i++) out[i] = (values[i]! - mean) / std;

@@ -1,0 +1,63 @@
+import { type DenseLayerArgs, deriveSeed, type Layer, type MlpOptions, type ParameterConstraint, type PenaltyTerm, type TrainingCallback } from '@overfit/core';
+import { EarlyStopping } from '@overfit/early-stopping';
+import { adamw, DropConnectDense, l1, l2, labelSmoothingLoss, maxNorm } from '@overfit/regularizers';
+import type { LossFn } from '@overfit/training';
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from './args.js';
+
+/** What the regularization flags turn into, ready for `mlp` and the Trainer. */
+export interface Regularization {
+  model: Pick<MlpOptions, 'dropout' | 'hiddenLayer'>;
+  optimizer: tf.Optimizer;
+  penalties: PenaltyTerm[];
+  constraints: ParameterConstraint[];
+  loss: LossFn | undefined;
+  earlyStopping: EarlyStopping | undefined;
+  callbacks: TrainingCallback[];
+}
+
+function dropConnectLayer(rate: number, seed: number) {
+  return (args: DenseLayerArgs & { name: string }): Layer =>
+    new DropConnectDense({
+      units: args.units,
+      rate,
+      name: args.name,
+      seed: deriveSeed(seed, `${args.name}/dropconnect`),
+      kernelInitializer: args.kernelInitializer as never,
+      inputShape: args.inputShape as number[] | undefined,
+    });
+}
+
+/** Builds every regularizer the flags ask for (all off by default). */
+export function buildRegularization(config: TrainConfig): Regularization {
+  const penalties: PenaltyTerm[] = [];
+  if (config.l1 !== null && config.l1 > 0) penalties.push(l1(config.l1));
+  if (config.l2 !== null && config.l2 > 0) penalties.push(l2(config.l2));
+  const constraints: ParameterConstraint[] = config.maxNorm === null ? [] : [maxNorm({ maxValue: config.maxNorm })];
+  const optimizer =
+    config.weightDecay !== null && config.weightDecay > 0
+      ? adamw({ learningRate: config.lr, weightDecay: config.weightDecay })
+      : tf.train.adam(config.lr);
+  const earlyStopping =
+    config.earlyStopping === null
+      ? undefined
+      : new EarlyStopping({
+          monitor: config.earlyStopping.monitor,
+          patience: config.earlyStopping.patience,
+          minDelta: config.earlyStopping.minDelta,
+          mode: config.earlyStopping.mode,
+          restoreBestWeights: config.earlyStopping.restoreBestWeights,
+        });
+  return {
+    model: {
+      ...(config.dropout !== null && config.dropout > 0 ? { dropout: config.dropout } : {}),
+      ...(config.dropconnect !== null && config.dropconnect > 0 ? { hiddenLayer: dropConnectLayer(config.dropconnect, config.seed) } : {}),
+    },
+    optimizer,
+    penalties,
+    constraints,
+    loss: config.labelSmoothing !== null && config.labelSmoothing > 0 ? labelSmoothingLoss(config.labelSmoothing) : undefined,
+    earlyStopping,
+    callbacks: earlyStopping ? [earlyStopping as unknown as TrainingCallback] : [],
+  };
+}

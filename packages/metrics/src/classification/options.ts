@@ -1,0 +1,41 @@
+import { checkInteger, checkNumber, checkOneOf, InvalidArgumentError } from '@overfit/core';
+
+/** How per-class scores are combined (sklearn's `average`); `'none'` keeps one score per class. */
+export type Average = 'macro' | 'micro' | 'weighted' | 'none';
+
+/** The value a score takes when its denominator is zero (sklearn's `zero_division`). */
+export type ZeroDivision = 0 | 1;
+
+/** `number[]` for `average: 'none'`, a single number otherwise. */
+export type AverageResult<A extends Average> = A extends 'none' ? number[] : number;
+
+export const AVERAGES: readonly Average[] = ['macro', 'micro', 'weighted', 'none'];
+
+/** Per-batch counts go through a float32 matmul, exact below 2^24. */
+export const MAX_BATCH = 2 ** 24;
+
+export function checkNumClasses(value: unknown, argument = 'options.numClasses'): number {
+  return checkInteger(argument, value, { min: 2, max: 2 ** 16 });
+}
+
+export function checkAverage(value: unknown, argument = 'options.average'): Average {
+  return value === undefined ? 'macro' : checkOneOf(argument, value, AVERAGES);
+}
+
+export function checkZeroDivision(value: unknown, argument = 'options.zeroDivision'): ZeroDivision {
+  if (value === undefined) return 0;
+  if (value !== 0 && value !== 1) throw new InvalidArgumentError(argument, value, '0 or 1');
+  return value;
+}
+
+export function checkBeta(value: unknown, argument = 'options.beta'): number {
+  return checkNumber(argument, value, { min: 0 });
+}
+
+/** An options object must be given (it carries the required `numClasses`). */
+export function requireOptions<T extends object>(options: T | undefined, argument = 'options'): T {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(argument, options, 'an options object with numClasses');
+  }
+  return options;
+}

@@ -1,0 +1,166 @@
+import { checkKnownKeys, checkNumber } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { DecoupledWeightDecay, type NamedTensor, type VariableFilter } from './weight-decay.js';
+
+/**
+ * Adam written step for step like `torch.optim.Adam` (the update inside AdamW), so that
+ * {@link adamw} reproduces PyTorch's trajectory:
+ * `m <- b1 m + (1 - b1) g`, `v <- b2 v + (1 - b2) g^2`,
+ * `w <- w - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)`.
+ *
+ * Why not `tf.train.adam`: its formula is the same, but its default epsilon is the backend's
+ * (1e-7, 1e-4 on WebGL f16) instead of 1e-8, it accumulates `b^t` by repeated float32
+ * multiplication (torch uses a double `b ** t`), and it keys its moment slots by the position
+ * of a variable in the gradient list, so a changing `varList` mixes up states. Here the bias
+ * corrections are computed in double and state is keyed by variable name.
+ */
+export class TorchAdam extends tf.Optimizer {
+  static className = 'OverfitTorchAdam';
+  private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+
+  constructor(
+    public learningRate: number,
+    readonly beta1: number,
+    readonly beta2: number,
+    readonly epsilon: number,
+  ) {
+    super();
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
+      ? variableGradients.map((g) => [g.name, g.tensor])
+      : Object.entries(variableGradients);
+    const step = this.iterations + 1;
+    const stepSize = this.learningRate / (1 - this.beta1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - this.beta2 ** step);
+    tf.tidy(() => {
+      for (const [name, grad] of entries) {
+        const variable = tf.engine().registeredVariables[name];
+        if (grad == null || variable === undefined) continue;
+        const state = this.slot(name, variable);
+        const m = tf.add(state.m, tf.mul(tf.sub(grad, state.m), 1 - this.beta1));
+        const v = tf.add(tf.mul(state.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
+        const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.epsilon);
+        state.m.assign(m);
+        state.v.assign(v);
+        variable.assign(tf.add(variable, tf.mul(tf.div(m, denom), -stepSize)));
+      }
+    });
+    this.incrementIterations();
+  }
+
+  private slot(name: string, variable: tf.Variable): { m: tf.Variable; v: tf.Variable } {
+    let state = this.moments.get(name);
+    if (state === undefined) {
+      state = tf.tidy(() => ({
+        m: tf.variable(tf.zerosLike(variable), false),
+        v: tf.variable(tf.zerosLike(variable), false),
+      }));
+      this.moments.set(name, state);
+    }
+    return state;
+  }
+
+  override dispose(): void {
+    for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
+    this.moments.clear();
+  }
+
+  /** `[iter, <name>/m..., <name>/v...]`, the layout of tfjs' Adam. */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const states = [...this.moments.entries()];
+    return [
+      await this.saveIterations(),
+      ...states.map(([name, s]) => ({ name: `${name}/m`, tensor: s.m })),
+      ...states.map(([name, s]) => ({ name: `${name}/v`, tensor: s.v })),
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    this.dispose();
+    const half = rest.length / 2;
+    for (let i = 0; i < half; i++) {
+      const m = rest[i]!;
+      const v = rest[i + half]!;
+      this.moments.set(m.name.replace(/\/m$/, ''), {
+        m: tf.variable(m.tensor, false),
+        v: tf.variable(v.tensor, false),
+      });
+    }
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config.learningRate, config.beta1, config.beta2, config.epsilon);
+  }
+}
+tf.serialization.registerClass(TorchAdam);
+
+/** Options of {@link adamw}: tfjs' argument names, PyTorch's defaults. */
+export interface AdamWOptions {
+  /** Default 1e-3. */
+  learningRate?: number;
+  /** Default 0.9, in [0, 1). */
+  beta1?: number;
+  /** Default 0.999, in [0, 1). */
+  beta2?: number;
+  /** Default 1e-8 (PyTorch's; tfjs' Adam uses the backend's epsilon). */
+  epsilon?: number;
+  /** Default 0.01 (PyTorch's AdamW default). */
+  weightDecay?: number;
+  /** Variables not decayed; default biases and normalization beta/gamma (see `DecoupledWeightDecay`). */
+  exclude?: VariableFilter;
+}
+
+/**
+ * AdamW (Loshchilov & Hutter), the `torch.optim.AdamW` algorithm step for step:
+ * `w <- w * (1 - lr * wd)` then the Adam update of {@link TorchAdam}. Returns a `tf.Optimizer`.
+ *
+ * Differs from Adam + `l2(lambda)`: there the penalty gradient goes through Adam's per-weight
+ * scaling; here every non-excluded weight shrinks by the same factor each step.
+ *
+ * @example
+ * model.compile({ optimizer: adamw({ learningRate: 1e-3, weightDecay: 1e-4 }), loss: 'meanSquaredError' });
+ */
+export function adamw(options: AdamWOptions = {}): DecoupledWeightDecay {
+  checkKnownKeys('options', options, [
+    'learningRate',
+    'beta1',
+    'beta2',
+    'epsilon',
+    'weightDecay',
+    'exclude',
+  ]);
+  const learningRate = checkNumber('options.learningRate', options.learningRate ?? 1e-3, {
+    min: 0,
+  });
+  const beta1 = checkNumber('options.beta1', options.beta1 ?? 0.9, {
+    min: 0,
+    max: 1,
+    maxInclusive: false,
+  });
+  const beta2 = checkNumber('options.beta2', options.beta2 ?? 0.999, {
+    min: 0,
+    max: 1,
+    maxInclusive: false,
+  });
+  const epsilon = checkNumber('options.epsilon', options.epsilon ?? 1e-8, { min: 0 });
+  const weightDecay = checkNumber('options.weightDecay', options.weightDecay ?? 0.01, { min: 0 });
+  return new DecoupledWeightDecay(new TorchAdam(learningRate, beta1, beta2, epsilon), {
+    weightDecay,
+    exclude: options.exclude,
+  });
+}

@@ -1,0 +1,251 @@
+import { checkKnownKeys, checkNumber, InvalidArgumentError } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { deserializeObject, serializeObject } from '../tfjs-bases.js';
+
+/**
+ * Which variables are NOT decayed: a list of names or patterns, one pattern, or a predicate.
+ * A string matches a whole variable name (`dense_1/bias`) or its last path segment without
+ * tfjs' uniqueness suffix (`bias` matches `dense_Dense1/bias_2`).
+ */
+export type VariableFilter =
+  | readonly (string | RegExp)[]
+  | RegExp
+  | ((variable: tf.Variable) => boolean);
+
+/** Default exclusion: biases and normalization offsets/scales, by name (as in most AdamW recipes). */
+export const DEFAULT_DECAY_EXCLUDE: readonly string[] = ['bias', 'beta', 'gamma'];
+
+/** Options of {@link decoupledWeightDecay}. */
+export interface DecoupledWeightDecayOptions {
+  /** Decay rate `wd >= 0`: each step `w <- w - lr * wd * w`. */
+  weightDecay: number;
+  /**
+   * Variables left undecayed. Default {@link DEFAULT_DECAY_EXCLUDE} (biases, BN beta/gamma);
+   * `[]` decays every updated variable, as `torch.optim.AdamW` does with a single group.
+   */
+  exclude?: VariableFilter;
+  /**
+   * The `lr` in `lr * wd`. Default: the wrapped optimizer's current `learningRate`, read every
+   * step (so schedules that change it are followed); required for optimizers without one.
+   */
+  learningRate?: number;
+}
+
+function lastSegment(name: string): string {
+  return (name.split('/').pop() ?? name).replace(/_\d+$/, '');
+}
+
+function excludePredicate(filter: VariableFilter): (v: tf.Variable) => boolean {
+  if (typeof filter === 'function') return filter;
+  const items = filter instanceof RegExp ? [filter] : filter;
+  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string' || i instanceof RegExp)) {
+    throw new InvalidArgumentError(
+      'options.exclude',
+      filter,
+      'an array of names / RegExps, a RegExp or a predicate',
+    );
+  }
+  return (v) =>
+    items.some((item) =>
+      typeof item === 'string'
+        ? item === v.name || item === lastSegment(v.name)
+        : item.test(v.name),
+    );
+}
+
+function serializableExclude(filter: VariableFilter): tf.serialization.ConfigDictValue {
+  if (typeof filter === 'function') return null;
+  const items = filter instanceof RegExp ? [filter] : filter;
+  return items.map((i) => (typeof i === 'string' ? i : { regexp: i.source, flags: i.flags }));
+}
+
+function parseExclude(value: unknown): VariableFilter | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((i: string | { regexp: string; flags: string }) =>
+    typeof i === 'string' ? i : new RegExp(i.regexp, i.flags),
+  );
+}
+
+/** What `applyGradients` and `getWeights` exchange (tfjs-core does not export its type). */
+export type NamedTensor = { name: string; tensor: tf.Tensor };
+
+type WithLearningRate = tf.Optimizer & {
+  learningRate?: number;
+  setLearningRate?: (lr: number) => void;
+};
+
+/**
+ * A `tf.Optimizer` that applies decoupled weight decay (Loshchilov & Hutter) before the wrapped
+ * optimizer's own update: for every variable that receives a gradient and is not excluded,
+ * `w <- w * (1 - lr * wd)`, then the inner step (the order of `torch.optim.AdamW`).
+ * `minimize`, `computeGradients` and `applyGradients` work as on any optimizer; tfjs-layers'
+ * `model.compile({ optimizer })` accepts it.
+ *
+ * Why not an L2 penalty: with Adam the penalty's gradient `2 * lambda * w` is divided by
+ * `sqrt(v)` like any gradient, so large-gradient weights are barely regularized; decoupled decay
+ * shrinks every weight by the same factor.
+ */
+export class DecoupledWeightDecay extends tf.Optimizer {
+  static className = 'OverfitDecoupledWeightDecay';
+  readonly inner: tf.Optimizer;
+  readonly weightDecay: number;
+  private readonly excluded: (v: tf.Variable) => boolean;
+  private readonly excludeConfig: tf.serialization.ConfigDictValue;
+  private readonly fixedLearningRate: number | undefined;
+
+  constructor(optimizer: tf.Optimizer, options: DecoupledWeightDecayOptions) {
+    super();
+    if (!(optimizer instanceof tf.Optimizer)) {
+      throw new InvalidArgumentError(
+        'optimizer',
+        optimizer,
+        'a tf.Optimizer (tf.train.adam(), sgd(), ...)',
+      );
+    }
+    checkKnownKeys('options', options, ['weightDecay', 'exclude', 'learningRate']);
+    this.weightDecay = checkNumber('options.weightDecay', options?.weightDecay, { min: 0 });
+    const exclude = options.exclude ?? DEFAULT_DECAY_EXCLUDE;
+    this.excluded = excludePredicate(exclude);
+    this.excludeConfig = serializableExclude(exclude);
+    this.fixedLearningRate =
+      options.learningRate === undefined
+        ? undefined
+        : checkNumber('options.learningRate', options.learningRate, { min: 0 });
+    const innerLr = (optimizer as WithLearningRate).learningRate;
+    if (this.fixedLearningRate === undefined && typeof innerLr !== 'number') {
+      throw new InvalidArgumentError(
+        'options.learningRate',
+        undefined,
+        `a number >= 0: ${optimizer.getClassName()} has no learningRate to read`,
+      );
+    }
+    this.inner = optimizer;
+  }
+
+  /** The learning rate used for the decay (and, when not fixed, the inner optimizer's). */
+  get learningRate(): number {
+    return this.fixedLearningRate ?? ((this.inner as WithLearningRate).learningRate as number);
+  }
+
+  /** Sets the inner optimizer's learning rate (what LR schedules call). */
+  setLearningRate(learningRate: number): void {
+    checkNumber('learningRate', learningRate, { min: 0 });
+    const inner = this.inner as WithLearningRate;
+    if (typeof inner.setLearningRate === 'function') inner.setLearningRate(learningRate);
+    else inner.learningRate = learningRate;
+  }
+
+  /** Decays the selected variables, then lets the wrapped optimizer apply the gradients. */
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
+      ? variableGradients.map((g) => [g.name, g.tensor])
+      : Object.entries(variableGradients);
+    const factor = 1 - this.learningRate * this.weightDecay;
+    if (factor !== 1) {
+      tf.tidy(() => {
+        for (const [name, grad] of entries) {
+          const variable = tf.engine().registeredVariables[name];
+          if (grad == null || variable === undefined || this.excluded(variable)) continue;
+          variable.assign(tf.mul(variable, factor));
+        }
+      });
+    }
+    this.inner.applyGradients(variableGradients);
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    this.inner.dispose();
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return this.inner.getWeights();
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    await this.inner.setWeights(weightValues);
+    this.iterations_ = this.inner.iterations;
+  }
+
+  /** Inner optimizer and decay; a predicate `exclude` is not serializable and comes back as the default. */
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      optimizer: serializeObject(this.inner),
+      weightDecay: this.weightDecay,
+      exclude: this.excludeConfig,
+      learningRate: this.fixedLearningRate ?? null,
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const inner = deserializeObject<tf.Optimizer>(config.optimizer);
+    return new cls(inner, {
+      weightDecay: config.weightDecay,
+      exclude: parseExclude(config.exclude),
+      learningRate: config.learningRate ?? undefined,
+    });
+  }
+}
+tf.serialization.registerClass(DecoupledWeightDecay);
+
+/**
+ * Wraps ANY tfjs optimizer with decoupled weight decay `w <- w - lr * wd * w` applied before its
+ * update (SGDW, AdamW, RMSpropW, ...).
+ *
+ * @example
+ * const opt = decoupledWeightDecay(tf.train.rmsprop(1e-3), { weightDecay: 1e-4 });
+ * model.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
+ */
+export function decoupledWeightDecay(
+  optimizer: tf.Optimizer,
+  options: DecoupledWeightDecayOptions,
+): DecoupledWeightDecay {
+  return new DecoupledWeightDecay(optimizer, options);
+}
+
+/** Options of {@link sgdw} (tfjs' argument names). */
+export interface SgdwOptions {
+  /** Default 0.01. */
+  learningRate?: number;
+  /** Momentum in [0, 1), default 0 (plain SGD). */
+  momentum?: number;
+  /** Nesterov momentum, default false. */
+  useNesterov?: boolean;
+  /** Default 1e-4. */
+  weightDecay?: number;
+  exclude?: VariableFilter;
+}
+
+/**
+ * SGD (with optional momentum) and decoupled weight decay:
+ * `w <- w * (1 - lr * wd)`, `buf <- momentum * buf + g`, `w <- w - lr * buf`.
+ * Under plain SGD this equals an L2 penalty `l2(wd / 2)`; with momentum it does not.
+ *
+ * @example const opt = sgdw({ learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 });
+ */
+export function sgdw(options: SgdwOptions = {}): DecoupledWeightDecay {
+  checkKnownKeys('options', options, [
+    'learningRate',
+    'momentum',
+    'useNesterov',
+    'weightDecay',
+    'exclude',
+  ]);
+  const learningRate = checkNumber('options.learningRate', options.learningRate ?? 0.01, {
+    min: 0,
+  });
+  const momentum = checkNumber('options.momentum', options.momentum ?? 0, {
+    min: 0,
+    max: 1,
+    maxInclusive: false,
+  });
+  const weightDecay = checkNumber('options.weightDecay', options.weightDecay ?? 1e-4, { min: 0 });
+  const inner =
+    momentum > 0 || options.useNesterov
+      ? tf.train.momentum(learningRate, momentum, options.useNesterov ?? false)
+      : tf.train.sgd(learningRate);
+  return new DecoupledWeightDecay(inner, { weightDecay, exclude: options.exclude });
+}

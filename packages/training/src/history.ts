@@ -1,0 +1,61 @@
+import type { Logs } from '@overfit/core';
+import type { EpochLog, History, StopReason } from './types.js';
+
+/** The per-epoch metric keys, in the order they are reported. */
+export const METRIC_KEYS = [
+  'loss',
+  'penalty',
+  'accuracy',
+  'valLoss',
+  'valAccuracy',
+  'valMacroF1',
+] as const;
+
+/** tfjs-layers spellings also put in callback logs, so tfjs' own callbacks find their keys. */
+const ALIASES: Record<string, string> = {
+  accuracy: 'acc',
+  valLoss: 'val_loss',
+  valAccuracy: 'val_acc',
+};
+
+/**
+ * Logs handed to `onEpochEnd`: the epoch's metrics (camelCase) plus the tfjs-layers aliases
+ * `acc`, `val_loss`, `val_acc` (so `tf.callbacks.earlyStopping()` works unchanged).
+ */
+export function epochLogs(log: EpochLog): Logs {
+  const logs: Logs = {};
+  for (const key of METRIC_KEYS) {
+    const value = log[key];
+    if (value === undefined) continue;
+    logs[key] = value;
+    const alias = ALIASES[key];
+    if (alias !== undefined) logs[alias] = value;
+  }
+  return logs;
+}
+
+/** Builds a {@link History} epoch by epoch; `result()` is a plain JSON snapshot. */
+export class HistoryRecorder {
+  private readonly epochs: EpochLog[] = [];
+  private stopReason: StopReason | undefined;
+
+  add(log: EpochLog): void {
+    this.epochs.push(log);
+  }
+
+  stop(reason: StopReason): void {
+    this.stopReason = reason;
+  }
+
+  result(): History {
+    const history: Record<string, number[]> = {};
+    for (const key of METRIC_KEYS) {
+      if (this.epochs.length > 0 && this.epochs.every((e) => e[key] !== undefined)) {
+        history[key] = this.epochs.map((e) => e[key]!);
+      }
+    }
+    const result: History = { epochs: this.epochs.map((e) => ({ ...e })), history };
+    if (this.stopReason !== undefined) result.stopReason = this.stopReason;
+    return result;
+  }
+}

@@ -1,0 +1,290 @@
+import {
+  checkBoolean,
+  checkInteger,
+  checkKnownKeys,
+  checkSeed,
+  InvalidArgumentError,
+  type ParameterConstraint,
+  type PenaltyTerm,
+  ShapeError,
+  type TrainingCallback,
+  type Transform,
+} from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { resolveLoss } from './losses.js';
+import type { FitData, FitOptions, LossFn, LossHook, LossName, Progress } from './types.js';
+
+/** Arguments of the {@link Trainer} constructor. */
+export interface TrainerArgs {
+  /** A tfjs-layers model with one output (logits for classification). */
+  model: LayersModel;
+  optimizer: tf.Optimizer;
+  /** Default `'softmaxCrossEntropy'` (from logits, one-hot / soft targets). */
+  loss?: LossName | LossFn;
+  /**
+   * Class count K. Needed for class-id targets and validation metrics; with the default loss
+   * it is taken from the model's output width when left out.
+   */
+  numClasses?: number;
+  /** Cost penalties; each sees the parameters its `select` picks (default: regularized-by-default ones). */
+  penalties?: PenaltyTerm[];
+  /** Extra penalty from the step's tensors (added to the loss inside the tape). */
+  lossHook?: LossHook;
+  /** Projections applied to the selected trainable parameters after every update. */
+  constraints?: ParameterConstraint[];
+  /** Augmentation of training batches (`[N, H, W, C]` inputs only). */
+  augment?: Transform;
+  /** Seed of shuffling and augmentation draws; default: drawn at random (see `trainer.seed`). */
+  seed?: number;
+  callbacks?: TrainingCallback[];
+}
+
+/** The constructor's arguments, checked and with defaults filled in. */
+export interface ResolvedArgs {
+  readonly model: LayersModel;
+  readonly optimizer: tf.Optimizer;
+  readonly loss: LossFn;
+  readonly classification: boolean;
+  readonly numClasses: number | undefined;
+  /** Last dimension of the model's output, when the model declares it. */
+  readonly outputDim: number | undefined;
+  readonly penalties: readonly PenaltyTerm[];
+  readonly lossHook: LossHook | undefined;
+  readonly constraints: readonly ParameterConstraint[];
+  readonly augment: Transform | undefined;
+  readonly seed: number;
+  readonly callbacks: readonly TrainingCallback[];
+}
+
+/** Fit options checked, with defaults filled in. */
+export interface ResolvedFitOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly validationData: FitData | undefined;
+  readonly shuffle: boolean;
+  readonly initialEpoch: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ((p: Progress) => void) | undefined;
+  readonly logEvery: number | undefined;
+}
+
+const TRAINER_KEYS = [
+  'model',
+  'optimizer',
+  'loss',
+  'numClasses',
+  'penalties',
+  'lossHook',
+  'constraints',
+  'augment',
+  'seed',
+  'callbacks',
+];
+const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'validationData',
+  'shuffle',
+  'initialEpoch',
+  'signal',
+  'onProgress',
+  'logEvery',
+];
+
+function isFunction(value: unknown): value is (...args: never[]) => unknown {
+  return typeof value === 'function';
+}
+
+function checkList<T>(
+  argument: string,
+  value: unknown,
+  isItem: (item: Record<string, unknown>) => boolean,
+  allowed: string,
+): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw new InvalidArgumentError(argument, value, `an array of ${allowed}`);
+  value.forEach((item, i) => {
+    const ok = item !== null && typeof item === 'object' && isItem(item as Record<string, unknown>);
+    if (!ok) throw new InvalidArgumentError(`${argument}[${i}]`, item, allowed);
+  });
+  return value as T[];
+}
+
+const optionalFunction = (f: unknown) => f === undefined || isFunction(f);
+
+function checkModel(model: unknown): LayersModel {
+  const m = model as Partial<LayersModel> | null;
+  const ok =
+    m !== null &&
+    typeof m === 'object' &&
+    isFunction(m.apply) &&
+    isFunction(m.calculateLosses) &&
+    Array.isArray(m.trainableWeights) &&
+    Array.isArray(m.outputs);
+  if (!ok)
+    throw new InvalidArgumentError(
+      'model',
+      model,
+      'a tfjs-layers LayersModel (tf.sequential() / tf.model())',
+    );
+  if (m.outputs!.length !== 1)
+    throw new InvalidArgumentError(
+      'model.outputs.length',
+      m.outputs!.length,
+      '1 (a single-output model)',
+    );
+  return m as LayersModel;
+}
+
+/** Checks the constructor's arguments (throws before anything is built). */
+export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
+  if (args === null || typeof args !== 'object')
+    throw new InvalidArgumentError('args', args, 'an options object { model, optimizer, ... }');
+  checkKnownKeys('args', args, TRAINER_KEYS);
+  const model = checkModel(args.model);
+  if (!(args.optimizer instanceof tf.Optimizer)) {
+    throw new InvalidArgumentError(
+      'optimizer',
+      args.optimizer,
+      'a tf.Optimizer (tf.train.adam(1e-3), ...)',
+    );
+  }
+  const loss = resolveLoss(args.loss);
+  const numClasses =
+    args.numClasses === undefined
+      ? undefined
+      : checkInteger('numClasses', args.numClasses, { min: 2 });
+  const lastDim = model.outputs[0]!.shape.at(-1);
+  const outputDim = typeof lastDim === 'number' ? lastDim : undefined;
+  const classification =
+    args.loss === undefined || args.loss === 'softmaxCrossEntropy' || numClasses !== undefined;
+  if (numClasses !== undefined && outputDim !== undefined && numClasses !== outputDim) {
+    throw new ShapeError(
+      `numClasses is ${numClasses} but the model outputs ${outputDim} values per sample`,
+    );
+  }
+  const resolvedClasses = numClasses ?? (classification ? outputDim : undefined);
+  if (classification && (resolvedClasses === undefined || resolvedClasses < 2)) {
+    throw new InvalidArgumentError(
+      'numClasses',
+      resolvedClasses,
+      'an integer >= 2 (set it when the model output width is unknown)',
+    );
+  }
+  const penalties = checkList<PenaltyTerm>(
+    'penalties',
+    args.penalties,
+    (p) => typeof p.name === 'string' && isFunction(p.penalty) && optionalFunction(p.select),
+    'a PenaltyTerm { name, penalty(params), select? }',
+  );
+  if (args.lossHook !== undefined && !isFunction(args.lossHook)) {
+    throw new InvalidArgumentError(
+      'lossHook',
+      args.lossHook,
+      'a function (ctx) => Scalar | undefined',
+    );
+  }
+  const constraints = checkList<ParameterConstraint>(
+    'constraints',
+    args.constraints,
+    (c) => typeof c.name === 'string' && isFunction(c.project) && optionalFunction(c.select),
+    'a ParameterConstraint { name, project(value), select? }',
+  );
+  const augment = args.augment;
+  if (augment !== undefined) {
+    const a = augment as unknown as Record<string, unknown> | null;
+    const ok =
+      a !== null &&
+      typeof a === 'object' &&
+      isFunction(a.sampleParams) &&
+      isFunction(a.apply) &&
+      optionalFunction(a.applyToLabels);
+    if (!ok)
+      throw new InvalidArgumentError(
+        'augment',
+        augment,
+        'a Transform { name, sampleParams, apply, applyToLabels? }',
+      );
+  }
+  const seed =
+    args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : checkSeed('seed', args.seed);
+  const callbacks = checkList<TrainingCallback>(
+    'callbacks',
+    args.callbacks,
+    () => true,
+    'a callback object (tfjs-layers hook names)',
+  );
+  return {
+    model,
+    optimizer: args.optimizer,
+    loss,
+    classification,
+    numClasses: resolvedClasses,
+    outputDim,
+    penalties,
+    lossHook: args.lossHook,
+    constraints,
+    augment,
+    seed,
+    callbacks,
+  };
+}
+
+/** Checks `fit`'s options (throws before any work). */
+export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError('options', options, 'an options object { epochs, ... }');
+  checkKnownKeys('options', options, FIT_KEYS);
+  const epochs = checkInteger('options.epochs', options.epochs, { min: 1 });
+  const batchSize =
+    options.batchSize === undefined
+      ? 32
+      : checkInteger('options.batchSize', options.batchSize, { min: 1 });
+  const shuffle =
+    options.shuffle === undefined ? true : checkBoolean('options.shuffle', options.shuffle);
+  const initialEpoch =
+    options.initialEpoch === undefined
+      ? 0
+      : checkInteger('options.initialEpoch', options.initialEpoch, { min: 0, max: epochs - 1 });
+  const signal = options.signal;
+  if (
+    signal !== undefined &&
+    (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')
+  ) {
+    throw new InvalidArgumentError('options.signal', signal, 'an AbortSignal');
+  }
+  if (options.onProgress !== undefined && !isFunction(options.onProgress)) {
+    throw new InvalidArgumentError(
+      'options.onProgress',
+      options.onProgress,
+      'a function (progress) => void',
+    );
+  }
+  const logEvery =
+    options.logEvery === undefined
+      ? undefined
+      : checkInteger('options.logEvery', options.logEvery, { min: 1 });
+  const validationData = options.validationData;
+  if (
+    validationData !== undefined &&
+    (validationData === null || typeof validationData !== 'object')
+  ) {
+    throw new InvalidArgumentError(
+      'options.validationData',
+      validationData,
+      'an object { x: Tensor, y: Tensor }',
+    );
+  }
+  return {
+    epochs,
+    batchSize,
+    validationData,
+    shuffle,
+    initialEpoch,
+    signal,
+    onProgress: options.onProgress,
+    logEvery,
+  };
+}

@@ -1,0 +1,48 @@
+// The README example, run as written (so the documented code keeps working).
+
+import { mlp, type Parameter } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { Trainer } from './index.js';
+
+describe('README example', () => {
+  it('trains, evaluates and predicts', async () => {
+    const x = tf.randomNormal([512, 20], 0, 1, 'float32', 1);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, 1), 0), 'int32')); // class ids [N]
+
+    const model = mlp({ inputShape: [20], hiddenUnits: [32], outputUnits: 2, seed: 1 });
+    const l2 = {
+      name: 'l2',
+      penalty: (params: readonly Parameter[]) =>
+        tf.mul(1e-3, tf.addN(params.map((p) => tf.sum(tf.square(p.variable))))) as tf.Scalar,
+    };
+    const trainer = new Trainer({
+      model,
+      optimizer: tf.train.adam(1e-2),
+      penalties: [l2],
+      seed: 42,
+    });
+    const batches: number[] = [];
+    const history = await trainer.fit(
+      { x, y },
+      {
+        epochs: 5,
+        batchSize: 64,
+        validationData: { x, y },
+        onProgress: (p) => void batches.push(p.batch),
+      },
+    );
+    expect(history.history.loss).toHaveLength(5);
+    expect(history.history.valMacroF1!.at(-1)).toBeGreaterThan(0.9);
+    expect(batches).toHaveLength(40);
+
+    const { accuracy, macroF1, confusionMatrix } = await trainer.evaluate({ x, y });
+    expect(accuracy).toBeGreaterThan(0.9);
+    expect(macroF1).toBeGreaterThan(0.9);
+    expect(confusionMatrix!.flat().reduce((s, v) => s + v, 0)).toBe(512);
+    const logits = trainer.predict(x);
+    expect(logits.shape).toEqual([512, 2]);
+    tf.dispose([x, y, logits]);
+    model.dispose();
+  });
+});

@@ -1,0 +1,151 @@
+import type { Parameter, ParameterConstraint, PenaltyTerm, Rng, Transform } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { EpochOrder } from './batches.js';
+import { type CheckedData, denseTargets } from './targets.js';
+import type { LossFn, LossHook } from './types.js';
+
+/** A penalty term with its parameter selection resolved once per `fit`. */
+export interface BoundPenalty {
+  readonly term: PenaltyTerm;
+  readonly params: readonly Parameter[];
+}
+
+/** A constraint with the (trainable) parameters it projects, resolved once per `fit`. */
+export interface BoundConstraint {
+  readonly constraint: ParameterConstraint;
+  readonly params: readonly Parameter[];
+}
+
+/** Everything a step needs that does not change between steps (built once per `fit`). */
+export interface StepPlan {
+  readonly model: LayersModel;
+  readonly optimizer: tf.Optimizer;
+  /** The variables gradients are taken for: the model's trainable weights. */
+  readonly variables: readonly tf.Variable[];
+  readonly loss: LossFn;
+  readonly penalties: readonly BoundPenalty[];
+  readonly lossHook: LossHook | undefined;
+  /** Every model parameter (what the loss hook sees). */
+  readonly params: readonly Parameter[];
+  readonly constraints: readonly BoundConstraint[];
+  readonly augment: Transform | undefined;
+  readonly numClasses: number | undefined;
+  /** Count correct argmax predictions (classification). */
+  readonly classification: boolean;
+}
+
+/** Where this step's batch comes from. */
+export interface StepBatch {
+  readonly data: CheckedData;
+  readonly order: EpochOrder;
+  readonly start: number;
+  readonly size: number;
+  /** Global step index (`epoch * stepsPerEpoch + batch`). */
+  readonly step: number;
+  /** This epoch's augmentation stream (present when the plan augments). */
+  readonly augmentRng: Rng | undefined;
+}
+
+/**
+ * What a step leaves on the device (all scalars; nothing is read back here): the total
+ * objective, its penalty part, the number of correct predictions, and two bool flags that
+ * say whether the loss and the gradients were finite.
+ */
+export interface StepOutputs {
+  readonly loss: tf.Scalar;
+  readonly penalty: tf.Scalar;
+  readonly correct: tf.Scalar;
+  readonly lossFinite: tf.Scalar;
+  readonly gradsFinite: tf.Scalar;
+}
+
+function forward(model: LayersModel, x: tf.Tensor): tf.Tensor {
+  // training: true puts the dropout family and batch norm in training mode.
+  return model.apply(x, { training: true }) as tf.Tensor;
+}
+
+/** Sum of the penalty terms, the layers' own regularizer losses and the loss hook's extra. */
+function penaltySum(
+  plan: StepPlan,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+  x: tf.Tensor,
+  step: number,
+): tf.Scalar {
+  const parts: tf.Scalar[] = plan.penalties.map((p) => p.term.penalty(p.params));
+  // kernelRegularizer & co: model.fit adds these too, so a model behaves the same in both loops.
+  parts.push(...plan.model.calculateLosses());
+  const extra = plan.lossHook?.({ params: plan.params, yTrue, yPred, x, step });
+  if (extra !== undefined) parts.push(extra);
+  return parts.length === 0 ? tf.scalar(0) : (tf.addN(parts) as tf.Scalar);
+}
+
+function allFinite(tensors: tf.Tensor[]): tf.Scalar {
+  // One reduction per tensor: any NaN/Inf element makes its sum non-finite.
+  return tf.isFinite(tf.addN(tensors.map((t) => tf.sum(t)))) as tf.Scalar;
+}
+
+function countCorrect(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.sum(
+    tf.cast(tf.equal(tf.argMax(yPred, -1), tf.argMax(yTrue, -1)), 'float32'),
+  ) as tf.Scalar;
+}
+
+/**
+ * One training step, every stage in order (ARCHITECTURE.md "One training step") inside one
+ * `tf.tidy`; it never waits for the device. New stages (gradient statistics, clipping)
+ * slot in at their numbered place.
+ */
+export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
+  return tf.tidy((): StepOutputs & tf.TensorContainerObject => {
+    // 1. the next batch, in this epoch's seeded order, gathered on the device
+    let x = batch.order.rows(batch.data.x, batch.start, batch.size);
+    let yTrue = denseTargets(
+      batch.order.rows(batch.data.y, batch.start, batch.size),
+      batch.data.targets,
+      plan.numClasses,
+    );
+
+    // 2. augmentation (training only): images and labels share one parameter draw
+    if (plan.augment !== undefined) {
+      const params = plan.augment.sampleParams(x.shape, batch.augmentRng!);
+      const images = plan.augment.apply(x, params);
+      if (plan.augment.applyToLabels) yTrue = plan.augment.applyToLabels(yTrue, params);
+      x = images;
+    }
+
+    // 3-4. forward pass in training mode; loss = data loss + penalties
+    let yPred: tf.Tensor | undefined;
+    let penalty: tf.Scalar | undefined;
+    try {
+      const { value: loss, grads } = plan.optimizer.computeGradients(() => {
+        // keep(): the tape's forward scope would dispose them; they are needed after it.
+        yPred = tf.keep(forward(plan.model, x));
+        penalty = tf.keep(penaltySum(plan, yTrue, yPred, x, batch.step));
+        return tf.add(plan.loss(yTrue, yPred), penalty) as tf.Scalar;
+      }, plan.variables as tf.Variable[]);
+
+      // 5. non-finite check, on the device (read back with the loss, see WindowMeter)
+      const lossFinite = tf.isFinite(loss) as tf.Scalar;
+      const gradsFinite = allFinite(Object.values(grads));
+
+      // 6-7. (gradient statistics and clipping plug in here)
+
+      // 8. optimizer update
+      plan.optimizer.applyGradients(grads);
+
+      // 9. constraints on the updated weights
+      for (const { constraint, params } of plan.constraints) {
+        for (const p of params) p.variable.assign(constraint.project(p.variable));
+      }
+
+      const correct = plan.classification ? countCorrect(yTrue, yPred!) : tf.scalar(0);
+      const outputs = { loss, penalty: penalty!, correct, lossFinite, gradsFinite };
+      penalty = undefined; // handed to the caller
+      return outputs;
+    } finally {
+      tf.dispose([yPred as tf.Tensor, penalty as tf.Tensor].filter((t) => t !== undefined));
+    }
+  });
+}
