@@ -1,6 +1,7 @@
-import { checkInteger, checkNumber, checkOneOf } from '@overfit/core';
+import { checkInteger, checkNumber, checkOneOf, checkRate } from '@overfit/core';
 
 const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus'] as const;
+const REGULARIZATIONS = ['none', 'l1', 'l2', 'dropout'] as const;
 
 /** The lab form's values, validated with the same rules (and messages) as the library's. */
 export interface LabSettings {
@@ -11,6 +12,9 @@ export interface LabSettings {
   limit: number;
   lr: number;
   seed: number;
+  regularization: (typeof REGULARIZATIONS)[number];
+  /** lambda for L1 / L2, rate for dropout. */
+  strength: number;
 }
 
 export function readLabSettings(form: FormData): LabSettings {
@@ -23,5 +27,10 @@ export function readLabSettings(form: FormData): LabSettings {
     limit: checkInteger('training images', number('limit'), { min: 100, max: 60_000 }),
     lr: checkNumber('learning rate', number('lr'), { min: 0, minInclusive: false, max: 1 }),
     seed: checkInteger('seed', number('seed'), { min: 0 }),
+    regularization: checkOneOf('regularization', form.get('regularization'), REGULARIZATIONS),
+    strength:
+      form.get('regularization') === 'dropout'
+        ? checkRate('dropout rate', number('strength'))
+        : checkNumber('lambda', number('strength'), { min: 0 }),
   };
 }

@@ -8,10 +8,12 @@
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Rng } from '@overfit/core';
+import { Rng, type Transform } from '@overfit/core';
 import {
+  type AffineParams,
   type Augmentation,
   affine,
+  type BatchShape,
   colorJitter,
   cutmix,
   elastic,
@@ -21,6 +23,7 @@ import {
   randomResizedCrop,
   rotate,
 } from '../src/index.js';
+import { type WarpPath, warpProjective } from '../src/ops/warp.js';
 
 const BATCH = 128;
 const SHAPE = [BATCH, 28, 28, 1] as const;
@@ -62,9 +65,25 @@ function parseArgs(argv: string[]) {
   return args;
 }
 
+/** `rotate({ degrees: 15 })` resampled through one given warp path. */
+function rotateVia(path: WarpPath): Transform<AffineParams> {
+  const r = rotate({ degrees: 15 });
+  return {
+    name: `rotate/${path}`,
+    sampleParams: (shape, rng) => r.sampleParams(shape, rng),
+    apply: (images, params) =>
+      warpProjective(
+        images as tf.Tensor4D,
+        r.inverseMatrices(params, images.shape as unknown as BatchShape),
+        { interpolation: 'bilinear', fillMode: 'constant', fillValue: 0 },
+        path,
+      ),
+  };
+}
+
 async function imagesPerSecond(
   // biome-ignore lint/suspicious/noExplicitAny: heterogeneous transforms
-  t: Augmentation<any>,
+  t: Transform<any>,
   x: tf.Tensor,
   y: tf.Tensor,
   rng: Rng,
@@ -93,7 +112,11 @@ async function imagesPerSecond(
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const runs: { backend: string; results: Record<string, number> }[] = [];
+  const runs: {
+    backend: string;
+    results: Record<string, number>;
+    warps: Record<string, number>;
+  }[] = [];
   for (const backend of args.backends) {
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialize`);
     await tf.ready();
@@ -103,8 +126,12 @@ async function main() {
     const results: Record<string, number> = {};
     for (const [name, t] of TRANSFORMS)
       results[name] = Math.round(await imagesPerSecond(t, x, y, rng, args.seconds));
+    const warps: Record<string, number> = {};
+    for (const path of ['kernel', 'perImage', 'gather'] as WarpPath[]) {
+      warps[path] = Math.round(await imagesPerSecond(rotateVia(path), x, y, rng, args.seconds / 2));
+    }
     tf.dispose([x, y]);
-    runs.push({ backend, results });
+    runs.push({ backend, results, warps });
   }
   const rows = TRANSFORMS.map(([name]) => {
     const speeds = runs.map((r) => r.results[name]!);
@@ -134,6 +161,15 @@ async function main() {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of table) console.log(line(row));
+  console.log(
+    '\nrotate through each warp path (img/s; on cpu the batched kernel only transforms image 0):',
+  );
+  for (const r of runs)
+    console.log(
+      `  ${r.backend}: ${Object.entries(r.warps)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
   if (args.json) {
     const results = Object.fromEntries(rows.map((r) => [r.name, r.best]));
     const backend = runs.length === 1 ? runs[0]!.backend : runs.map((r) => r.backend).join('+');

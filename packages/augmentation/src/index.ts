@@ -1,3 +1,4 @@
+export * from './adapters.js';
 export {
   Augmentation,
   type AugmentationConfig,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Transform } from '@overfit/core';
+import { flattened } from './adapters.js';
 import type { Augmentation, AugmentationConfig, Json } from './augmentation.js';
 import { compose, oneOf, Pipeline, randomApply, randomOrder, someOf } from './compose.js';
 import { elastic } from './elastic.js';
@@ -119,6 +120,11 @@ export function augmentationFromConfig(
       return new Pipeline(configList(`${argument}.transforms`, options.transforms));
     case 'compose':
       return compose(configList(`${argument}.transforms`, options.transforms));
+    case 'flattened':
+      return flattened(
+        augmentationFromConfig(options.transform as AugmentationConfig, `${argument}.transform`),
+        options.imageShape as [number, number, number],
+      );
     case 'randomApply':
       return randomApply(
         augmentationFromConfig(options.transform as AugmentationConfig, `${argument}.transform`),

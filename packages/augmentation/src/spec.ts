@@ -180,11 +180,10 @@ function build(
   }
   const entry = SPEC[key];
   if (!entry) {
-    const names = [...new Set(Object.values(SPEC).map(([n]) => n))];
     throw new InvalidArgumentError(
       'augmentation spec',
       name,
-      `a transform name (${Object.keys(SPEC).join(', ')}) or a preset (${Object.keys(presets).join(', ')}); factories: ${names.length}`,
+      `a transform name (${Object.keys(SPEC).join(', ')}) or a preset (${Object.keys(presets).join(', ')})`,
     );
   }
   const [factoryName, order] = entry;

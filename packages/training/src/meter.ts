@@ -14,49 +14,55 @@ export interface WindowReading {
   readonly nonFinite?: { readonly what: 'loss' | 'gradients'; readonly step: number };
 }
 
-const NONE = 2 ** 31 - 1;
+/** Device state of a window: sums `[loss, penalty, correct]`, and per check (loss, gradients) "all finite so far" flags and the count of leading finite steps. */
+interface Accumulators extends tf.TensorContainerObject {
+  sums: tf.Tensor1D;
+  allFinite: tf.Tensor1D;
+  finiteSteps: tf.Tensor1D;
+}
 
 /**
- * Device-side accumulator for a window of steps: sums of loss, penalty and correct counts,
- * and the first step at which the loss or the gradients were non-finite. Adding a step costs
- * a few tiny device ops and no sync; {@link WindowMeter.read} is the one sync per window.
+ * Device-side accumulator for a window of steps: sample-weighted sums of loss, penalty and
+ * correct counts, and, for the loss and for the gradients, how many steps ran before the
+ * first non-finite one. Adding a step is a handful of tiny device ops with no sync and no
+ * host-to-device upload (batch-size weights are cached); {@link WindowMeter.read} is the
+ * window's one sync.
  */
 export class WindowMeter {
-  private sums: tf.Tensor1D | null = null;
-  private firstBad: tf.Tensor1D | null = null;
+  private acc: Accumulators | null = null;
+  /** `[size, size, 1]` per batch size seen (two at most per fit), kept to avoid an upload per step. */
+  private readonly weights = new Map<number, tf.Tensor1D>();
   private samples = 0;
   private steps = 0;
+  private firstStep = 0;
 
   /** Adds one step's outputs (weighted by its batch size) and disposes them. */
   add(out: StepOutputs, batchSize: number, step: number): void {
-    const prev = [this.sums, this.firstBad];
-    const [sums, firstBad] = tf.tidy(() => {
-      const row = tf.stack([
-        tf.mul(out.loss, batchSize),
-        tf.mul(out.penalty, batchSize),
-        out.correct,
-      ]) as tf.Tensor1D;
-      const stepT = tf.scalar(step, 'int32');
-      const none = tf.scalar(NONE, 'int32');
-      const bad = tf.stack([
-        tf.where(out.lossFinite, none, stepT),
-        tf.where(out.gradsFinite, none, stepT),
-      ]) as tf.Tensor1D;
-      return [
-        this.sums === null ? row : (tf.add(this.sums, row) as tf.Tensor1D),
-        this.firstBad === null ? bad : (tf.minimum(this.firstBad, bad) as tf.Tensor1D),
-      ] as const;
+    if (this.steps === 0) this.firstStep = step;
+    let weight = this.weights.get(batchSize);
+    if (weight === undefined) {
+      weight = tf.keep(tf.tensor1d([batchSize, batchSize, 1]));
+      this.weights.set(batchSize, weight);
+    }
+    const prev = this.acc;
+    const w = weight;
+    this.acc = tf.tidy((): Accumulators => {
+      const row = tf.mul(tf.stack([out.loss, out.penalty, out.correct]), w);
+      const ok = tf.stack([out.lossFinite, out.gradsFinite]) as tf.Tensor1D;
+      if (prev === null)
+        return {
+          sums: row as tf.Tensor1D,
+          allFinite: ok,
+          finiteSteps: tf.cast(ok, 'int32') as tf.Tensor1D,
+        };
+      const allFinite = tf.logicalAnd(prev.allFinite, ok) as tf.Tensor1D;
+      return {
+        sums: tf.add(prev.sums, row) as tf.Tensor1D,
+        allFinite,
+        finiteSteps: tf.add(prev.finiteSteps, tf.cast(allFinite, 'int32')) as tf.Tensor1D,
+      };
     });
-    this.sums = sums;
-    this.firstBad = firstBad;
-    tf.dispose([
-      ...prev.filter((t): t is tf.Tensor1D => t !== null),
-      out.loss,
-      out.penalty,
-      out.correct,
-      out.lossFinite,
-      out.gradsFinite,
-    ]);
+    tf.dispose([prev ?? [], out.loss, out.penalty, out.correct, out.lossFinite, out.gradsFinite]);
     this.samples += batchSize;
     this.steps += 1;
   }
@@ -68,32 +74,30 @@ export class WindowMeter {
 
   /** Reads the window back (one sync) and starts a new, empty one. */
   async read(): Promise<WindowReading> {
-    const { sums, firstBad, samples, steps } = this;
-    this.sums = null;
-    this.firstBad = null;
+    const { acc, samples, steps, firstStep } = this;
+    this.acc = null;
     this.samples = 0;
     this.steps = 0;
-    if (sums === null || firstBad === null)
-      return { samples, steps, lossSum: 0, penaltySum: 0, correct: 0 };
+    if (acc === null) return { samples, steps, lossSum: 0, penaltySum: 0, correct: 0 };
     try {
-      const [s, b] = await Promise.all([sums.data(), firstBad.data()]);
-      const [lossBad, gradBad] = [b[0]!, b[1]!];
+      const [s, n] = await Promise.all([acc.sums.data(), acc.finiteSteps.data()]);
       const reading = { samples, steps, lossSum: s[0]!, penaltySum: s[1]!, correct: s[2]! };
-      if (lossBad === NONE && gradBad === NONE) return reading;
-      // The loss at step k is computed before step k's update, so it is checked first.
+      const [lossOk, gradsOk] = [n[0]!, n[1]!];
+      if (lossOk === steps && gradsOk === steps) return reading;
+      // Step k's loss is computed before step k's gradients, so on a tie the loss is named.
       const nonFinite =
-        lossBad <= gradBad
-          ? { what: 'loss' as const, step: lossBad }
-          : { what: 'gradients' as const, step: gradBad };
+        lossOk <= gradsOk
+          ? { what: 'loss' as const, step: firstStep + lossOk }
+          : { what: 'gradients' as const, step: firstStep + gradsOk };
       return { ...reading, nonFinite };
     } finally {
-      tf.dispose([sums, firstBad]);
+      tf.dispose(acc);
     }
   }
 
   dispose(): void {
-    tf.dispose([this.sums, this.firstBad].filter((t): t is tf.Tensor1D => t !== null));
-    this.sums = null;
-    this.firstBad = null;
+    tf.dispose([this.acc ?? [], [...this.weights.values()]]);
+    this.acc = null;
+    this.weights.clear();
   }
 }

@@ -91,4 +91,40 @@ describe('non-finite values', () => {
     expect(error.step).toBe(0);
     model.dispose();
   });
+
+  it('a bad first window of a fresh Adam leaves Adam fresh (slots created in it are freed)', async () => {
+    const data = blobs(4, 3, 4);
+    disposables.push(data);
+    const model = mlp([2, 4, 3], 4);
+    const optimizer = tf.train.adam(0.01);
+    const before = weightValues(model);
+    const tensors = tf.memory().numTensors;
+    const lossHook = ({ step }: { step: number }) =>
+      step === 1 ? tf.scalar(Number.POSITIVE_INFINITY) : undefined;
+    const trainer = new Trainer({ model, optimizer, lossHook, seed: 1 });
+    const error = await rejection(trainer.fit(data, { epochs: 1, batchSize: 4 }));
+    expect(error.step).toBe(1);
+    expect(optimizer.iterations).toBe(0);
+    expect(maxAbsDiff(weightValues(model), before)).toBe(0);
+    expect(tf.memory().numTensors).toBe(tensors);
+    model.dispose();
+  });
+
+  it('an optimizer without getWeights is restored weights-only, and says so', async () => {
+    const data = blobs(4, 3, 5);
+    disposables.push(data);
+    const model = mlp([2, 4, 3], 5);
+    const optimizer = tf.train.sgd(0.1);
+    optimizer.getWeights = async () => {
+      throw new Error('getWeights() is not implemented for this optimizer yet.');
+    };
+    const before = weightValues(model);
+    const lossHook = ({ step }: { step: number }) =>
+      step === 2 ? tf.scalar(Number.NaN) : undefined;
+    const trainer = new Trainer({ model, optimizer, lossHook, seed: 1 });
+    const error = await rejection(trainer.fit(data, { epochs: 1, batchSize: 4 }));
+    expect(error.message).toMatch(/: weights restored to their values before step 0$/);
+    expect(maxAbsDiff(weightValues(model), before)).toBe(0);
+    model.dispose();
+  });
 });

@@ -49,6 +49,8 @@ export interface ResolvedArgs {
   readonly numClasses: number | undefined;
   /** Last dimension of the model's output, when the model declares it. */
   readonly outputDim: number | undefined;
+  /** The model's input shape without the batch axis (`null` where any size goes). */
+  readonly inputShape: readonly (number | null)[];
   readonly penalties: readonly PenaltyTerm[];
   readonly lossHook: LossHook | undefined;
   readonly constraints: readonly ParameterConstraint[];
@@ -223,6 +225,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     classification,
     numClasses: resolvedClasses,
     outputDim,
+    inputShape: model.inputs[0]!.shape.slice(1),
     penalties,
     lossHook: args.lossHook,
     constraints,

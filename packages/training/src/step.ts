@@ -78,7 +78,7 @@ function penaltySum(
   parts.push(...plan.model.calculateLosses());
   const extra = plan.lossHook?.({ params: plan.params, yTrue, yPred, x, step });
   if (extra !== undefined) parts.push(extra);
-  return parts.length === 0 ? tf.scalar(0) : (tf.addN(parts) as tf.Scalar);
+  return parts.length === 0 ? (tf.zeros([]) as tf.Scalar) : (tf.addN(parts) as tf.Scalar);
 }
 
 function allFinite(tensors: tf.Tensor[]): tf.Scalar {
@@ -140,7 +140,9 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
         for (const p of params) p.variable.assign(constraint.project(p.variable));
       }
 
-      const correct = plan.classification ? countCorrect(yTrue, yPred!) : tf.scalar(0);
+      const correct = plan.classification
+        ? countCorrect(yTrue, yPred!)
+        : (tf.zeros([]) as tf.Scalar);
       const outputs = { loss, penalty: penalty!, correct, lossFinite, gradsFinite };
       penalty = undefined; // handed to the caller
       return outputs;

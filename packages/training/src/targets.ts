@@ -19,6 +19,26 @@ export interface TargetSpec {
   readonly outputDim: number | undefined;
   /** Class count K; required for class-id targets. */
   readonly numClasses: number | undefined;
+  /** The model's input shape without the batch axis (`null`: any size). */
+  readonly inputShape: readonly (number | null)[];
+}
+
+/** Checks one sample's shape against the model's input (skip for augmented data: a crop may resize it). */
+export function checkInputShape(
+  name: string,
+  x: tf.Tensor,
+  inputShape: readonly (number | null)[],
+): void {
+  const sample = x.shape.slice(1);
+  const fits =
+    sample.length === inputShape.length &&
+    inputShape.every((d, i) => d === null || d === sample[i]);
+  if (!fits) {
+    const want = inputShape.map((d) => d ?? 'any').join(', ');
+    throw new ShapeError(
+      `${name} has samples of shape [${sample.join(', ')}] but the model takes [${want}]`,
+    );
+  }
 }
 
 function isTensor(value: unknown): value is tf.Tensor {
@@ -28,11 +48,13 @@ function isTensor(value: unknown): value is tf.Tensor {
 /**
  * Checks `data` (shapes, dtypes, class-id range) before any training work. Reading the ids'
  * min/max is the one host read this does; it happens once per `fit`, not per step.
+ * `checkInput` also compares one sample's shape with the model's input.
  */
 export async function checkData(
   name: string,
   data: FitData,
   spec: TargetSpec,
+  checkInput = true,
 ): Promise<CheckedData> {
   if (data === null || typeof data !== 'object')
     throw new InvalidArgumentError(name, data, 'an object { x: Tensor, y: Tensor }');
@@ -53,6 +75,7 @@ export async function checkData(
       `${name}.y has ${y.shape[0]} rows but ${name}.x has ${size}; they must match`,
     );
   }
+  if (checkInput) checkInputShape(`${name}.x`, x, spec.inputShape);
   if (x.dtype !== 'float32')
     throw new InvalidArgumentError(`${name}.x.dtype`, x.dtype, "'float32'");
   if (y.rank === 2) {

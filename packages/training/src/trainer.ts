@@ -201,7 +201,8 @@ export class Trainer {
   /** Everything checked and resolved before the first callback runs. */
   private async prepare(data: FitData, opts: ResolvedFitOptions): Promise<FitRun> {
     const a = this.args;
-    const train = await checkData('data', data, a);
+    // An augment transform may resize images (crops), so only unaugmented data must fit the input.
+    const train = await checkData('data', data, a, a.augment === undefined);
     const validation =
       opts.validationData === undefined
         ? undefined

@@ -1,4 +1,6 @@
+import { checkNumber } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { blendMask } from './gather.js';
 
 /** Axis-aligned boxes, K per image: `top[i][k]`, ... in pixels; a box of height 0 is empty. */
 export interface Boxes {
@@ -31,5 +33,22 @@ export function boxMask(boxes: Boxes, h: number, w: number): tf.Tensor4D {
   return tf.tidy(() => {
     const inside = tf.mul(tf.tensor4d(rows, [n, h, 1, k]), tf.tensor4d(cols, [n, 1, w, k]));
     return (k === 1 ? inside : tf.max(inside, 3, true)) as tf.Tensor4D;
+  });
+}
+
+/** A fill: a constant in [0, 1] or `'random'` (uniform [0, 1) noise). */
+export type Fill = number | 'random';
+
+export function checkFill(value: unknown): Fill {
+  if (value === 'random') return value;
+  return checkNumber('fillValue', value, { min: 0, max: 1 });
+}
+
+/** Fills the masked pixels with a constant or uniform [0, 1) noise (seeded). */
+export function fillBoxes(images: tf.Tensor, mask: tf.Tensor, fill: Fill, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const value =
+      fill === 'random' ? tf.randomUniform(images.shape, 0, 1, 'float32', seed) : tf.scalar(fill);
+    return blendMask(mask, value, images);
   });
 }

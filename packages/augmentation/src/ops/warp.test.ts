@@ -51,8 +51,17 @@ describe('warpProjective', () => {
   it('the default batched path (one kernel call, or one per image on cpu) equals the sampler', async () => {
     const x = ramp(5, 6, 8, 3);
     const mats = randomMatrices(5, 6, 8, new Rng(4));
-    const options = { interpolation: 'bilinear' as const, fillMode: 'constant' as const, fillValue: 0.5, outputSize: [5, 7] as [number, number] };
-    await expectClose(warpProjective(x, mats, options), warpProjective(x, mats, options, 'gather'), 1e-4);
+    const options = {
+      interpolation: 'bilinear' as const,
+      fillMode: 'constant' as const,
+      fillValue: 0.5,
+      outputSize: [5, 7] as [number, number],
+    };
+    await expectClose(
+      warpProjective(x, mats, options),
+      warpProjective(x, mats, options, 'gather'),
+      1e-4,
+    );
   });
 
   it('reflect and wrap fill the outside with mirrored / tiled pixels', async () => {

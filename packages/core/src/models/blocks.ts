@@ -56,7 +56,7 @@ export function defaultInitFor(activation: ActivationName): InitializerName {
  * @example
  * layers.dense({ units: 64, kernelInitializer: makeInitializer('heNormal', 42) });
  */
-export function makeInitializer(name: InitializerName, seed: number | undefined): Initializer {
+export function makeInitializer(name: InitializerName, seed?: number): Initializer {
   const normal = (scale: number, mode: 'fanIn' | 'fanAvg') =>
     initializers.varianceScaling({
       scale: scale / TRUNCATED_NORMAL_STD ** 2,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { constraints, initializers, layers, regularizers } from '@tensorflow/tfjs-layers';
+import { constraints, initializers, layers, models, regularizers } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { Dropout } from '../layers/dropout.js';
@@ -270,6 +270,31 @@ describe('mlp', () => {
       }),
     ).toThrow(/keep args.name/);
     expect(() => mlp({ ...base, name: 'bad name' })).toThrow(/options.name/);
+  });
+
+  it('round-trips through its JSON config (seeded Dropout and initializers included)', async () => {
+    const model = mlp({
+      inputShape: [2, 3],
+      hiddenUnits: [4],
+      activation: 'leakyRelu',
+      dropout: 0.3,
+      outputUnits: 2,
+      seed: 11,
+    });
+    const restored = await models.modelFromJSON({
+      modelTopology: model.toJSON(null, false) as never,
+    });
+    expect(restored.layers.map((l) => [l.name, l.getClassName()])).toEqual(
+      model.layers.map((l) => [l.name, l.getClassName()]),
+    );
+    expect((restored.getLayer('hidden_1_dropout') as Dropout).seed).toBe(
+      (model.getLayer('hidden_1_dropout') as Dropout).seed,
+    );
+    expect(restored.getLayer('hidden_1').getConfig().kernelInitializer).toEqual(
+      model.getLayer('hidden_1').getConfig().kernelInitializer,
+    );
+    model.dispose();
+    restored.dispose();
   });
 
   it('leaks no tensors when predicting repeatedly', () => {
