@@ -26,6 +26,7 @@ describe('overfit command line', () => {
         labelSmoothing: null,
         maxNorm: null,
         earlyStopping: null,
+        augment: null,
       },
     });
   });
@@ -79,10 +80,18 @@ describe('overfit command line', () => {
     [['train', '--dropout', '1'], '--dropout must be a number in [0, 1), got 1'],
     [['train', '--l2=-0.1'], '--l2 must be a number >= 0, got -0.1'],
     [['train', '--early-stopping', 'patience=2,wait=3'], '--early-stopping must be a list of monitor, patience, min-delta, mode, restore (unknown key "wait")'],
+    [['train', '--augment', 'rotate(15),spin(2)'], 'augmentation spec must be'],
     [['train', '--early-stopping', 'patience=-1'], '--early-stopping patience must be an integer >= 0, got -1'],
     [['train', '--early-stopping', 'mode=up'], "--early-stopping mode must be one of 'auto', 'min', 'max', got \"up\""],
   ])('rejects the regularization flags %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  it('accepts an augmentation spec or preset', () => {
+    for (const spec of ['rotate(15),translate(0.1),erase(0.5)', 'mnist']) {
+      const command = parseCommandLine(['train', '--augment', spec]);
+      expect(command.kind === 'train' && command.config.augment).toBe(spec);
+    }
   });
 
   it('prints help', () => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkInteger, checkNumber, checkOneOf, checkRate, InvalidArgumentError, OverfitError } from '@overfit/core';
+import { parseAugmentationSpec } from '@overfit/augmentation';
 import { parseKeyValueSpec, specNumber } from './spec.js';
 
 /** Activations `--activation` accepts (those of core's `mlp`). */
@@ -29,6 +30,8 @@ export interface TrainConfig {
   labelSmoothing: number | null;
   maxNorm: number | null;
   earlyStopping: EarlyStoppingFlag | null;
+  /** `--augment` spec (e.g. `rotate(15),translate(0.1),erase(0.5)` or `mnist`); null = off. */
+  augment: string | null;
 }
 
 /** `--early-stopping patience=5,monitor=valLoss,min-delta=0,mode=auto,restore`. */
@@ -73,6 +76,11 @@ regularization (all off by default):
   --max-norm C          max-norm constraint on each unit's incoming weights
   --early-stopping SPEC e.g. patience=5,monitor=valLoss,restore
                         (keys: monitor, patience, min-delta, mode=auto|min|max, restore)
+
+augmentation (training batches only):
+  --augment SPEC        e.g. "rotate(15),translate(0.1),erase(0.5)" or the preset mnist
+                        (rotation 10 deg, translation 0.1, brightness/contrast 0.2). With it,
+                        images stay in [0, 1] (no standardization) so transforms see pixels.
   -h, --help            this text`;
 
 const OPTIONS = {
@@ -95,6 +103,7 @@ const OPTIONS = {
   'label-smoothing': { type: 'string' },
   'max-norm': { type: 'string' },
   'early-stopping': { type: 'string' },
+  augment: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -169,7 +178,10 @@ function parseOrThrow(argv: readonly string[]): Command {
     labelSmoothing: optional('--label-smoothing', get('label-smoothing'), { min: 0, max: 1 }),
     maxNorm: optional('--max-norm', get('max-norm'), { min: 0, minInclusive: false }),
     earlyStopping: get('early-stopping') === undefined ? null : parseEarlyStopping(get('early-stopping')!),
+    augment: get('augment') ?? null,
   };
+  // Parsed here only to reject a bad spec before anything runs; train() builds its own.
+  if (config.augment !== null) parseAugmentationSpec(config.augment);
   if (config.report !== null && config.report.trim() === '') throw new UsageError('--report must be a directory path, got ""');
   return { kind: 'train', config };
 }

@@ -20,6 +20,8 @@ export interface TrainReport {
   epochs: EpochReport[];
   /** `EarlyStopping.result()` when `--early-stopping` was given. */
   earlyStopping?: unknown;
+  /** `describeAugmentation(pipeline)` when `--augment` was given. */
+  augmentation?: unknown;
   test: { macroF1: number; accuracy: number; loss: number; confusionMatrix: number[][] };
 }
 

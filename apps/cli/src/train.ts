@@ -4,6 +4,7 @@ import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
 import { chooseBackend } from './backend.js';
+import { buildAugmentation } from './augmentation.js';
 import { buildRegularization } from './regularization.js';
 import { ProgressBar } from './progress.js';
 import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
@@ -18,16 +19,20 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
   const choice: BackendChoice = await chooseBackend(config.backend);
   io.out(describeBackendChoice(choice));
 
-  const data = await loadMnist({ validationSplit: config.validationSplit, limit: config.limit ?? undefined });
+  const augmentation = buildAugmentation(config, io);
+  // Augmentations work on pixels in [0, 1]; standardizing first would shift what "black" is.
+  const data = await loadMnist({ validationSplit: config.validationSplit, limit: config.limit ?? undefined, normalize: augmentation ? 'unit' : 'standardize' });
   io.out(
     `data: MNIST ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test, ` +
-      `standardized with train mean ${data.normalization.mean.toFixed(4)} std ${data.normalization.std.toFixed(4)}`,
+      (augmentation
+        ? 'pixels scaled to [0, 1]'
+        : `standardized with train mean ${data.normalization.mean.toFixed(4)} std ${data.normalization.std.toFixed(4)}`),
   );
 
   const regularization = buildRegularization(config);
   const model = mlp({
     ...regularization.model,
-    inputShape: [784],
+    inputShape: [28, 28, 1],
     depth: config.depth,
     width: config.hidden,
     activation: config.activation,
@@ -36,9 +41,9 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
   });
   io.out(`model: 784-${Array(config.depth).fill(config.hidden).join('-')}-10, ${config.activation}, ${model.countParams()} parameters`);
 
-  const train = splitToTensors(data.train, { shape: 'flat' });
-  const validation = splitToTensors(data.validation, { shape: 'flat' });
-  const test = splitToTensors(data.test, { shape: 'flat' });
+  const train = splitToTensors(data.train, { shape: 'image' });
+  const validation = splitToTensors(data.validation, { shape: 'image' });
+  const test = splitToTensors(data.test, { shape: 'image' });
   const { optimizer } = regularization;
   try {
     const epochs: EpochReport[] = [];
@@ -71,6 +76,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
       loss: regularization.loss,
       penalties: regularization.penalties,
       constraints: regularization.constraints,
+      augment: augmentation?.transform,
       // Early stopping runs after the printer, so a restored model is what the test sees.
       callbacks: [printer, ...regularization.callbacks],
     });
@@ -94,6 +100,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
       config,
       epochs,
       ...(earlyStopping ? { earlyStopping } : {}),
+      ...(augmentation ? { augmentation: augmentation.description } : {}),
       test: { macroF1, accuracy, loss, confusionMatrix },
     };
     if (config.report !== null) io.out(`report: ${await writeReport(config.report, report)}`);

@@ -205,6 +205,19 @@ describe('cancellation', () => {
     model.dispose();
   });
 
+  it('an abort from a timer gets through (the loop yields to the event loop while training)', async () => {
+    const data = blobs(4, 3, 8);
+    disposables.push(data);
+    const model = mlp([2, 4, 3], 8);
+    const trainer = new Trainer({ model, optimizer: tf.train.sgd(0.01), seed: 1 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const h = await trainer.fit(data, { epochs: 100_000, batchSize: 4, signal: controller.signal });
+    expect(h.stopReason).toBe('aborted');
+    expect(h.epochs.length).toBeLessThan(100_000);
+    model.dispose();
+  });
+
   it('an already aborted signal trains nothing', async () => {
     const data = blobs(4, 3, 6);
     disposables.push(data);

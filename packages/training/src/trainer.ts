@@ -52,6 +52,9 @@ interface FitRun {
   samplesSeen: number;
 }
 
+/** How often (ms of wall time) the loop lets the event loop run: UI events, an abort click. */
+const YIELD_EVERY_MS = 100;
+
 const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
@@ -335,6 +338,7 @@ export class Trainer {
     let snapshot: TrainingSnapshot | null = null;
     let windowStart = 0;
     let aborted = false;
+    let lastYield = performance.now();
     // The window is read (one sync), checked for non-finite values and, if bad, undone.
     const readWindow = async (): Promise<WindowReading> => {
       const reading = await meter.read();
@@ -351,7 +355,6 @@ export class Trainer {
       }
       current.dispose();
       addReading(totals, reading);
-      await yieldToEventLoop();
       return reading;
     };
     try {
@@ -390,6 +393,11 @@ export class Trainer {
         opts.onProgress?.(progress);
         await callbacks.onBatchEnd(b, batchLogs);
         if (model.stopTraining) break;
+        // Like model.fit's yieldEvery 'auto': a yield costs no device sync, only a macrotask.
+        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
       }
       // Steps since the last read (stopTraining or abort mid-window) are still checked.
       if (meter.pending) await readWindow();
