@@ -50,6 +50,8 @@ interface FitRun {
   readonly callbacks: CallbackList;
   readonly hasPenalty: boolean;
   samplesSeen: number;
+  /** When the loop last let the event loop run (`performance.now()`). */
+  lastYield: number;
 }
 
 /** How often (ms of wall time) the loop lets the event loop run: UI events, an abort click. */
@@ -92,7 +94,7 @@ function addReading(totals: EpochTotals, r: WindowReading): void {
 export class Trainer {
   private readonly args: ResolvedArgs;
   private running = false;
-  private lastHistory: History | undefined;
+  private recorder: HistoryRecorder | undefined;
 
   constructor(args: TrainerArgs) {
     this.args = resolveTrainerArgs(args);
@@ -118,7 +120,7 @@ export class Trainer {
 
   /** History of the current or last `fit` (also after it threw), as far as it got. */
   get history(): History | undefined {
-    return this.lastHistory;
+    return this.recorder?.result();
   }
 
   /**
@@ -128,7 +130,8 @@ export class Trainer {
    * current batch (the partial epoch is still validated and logged, as in tfjs-layers) →
    * `stopReason: 'stopTraining'`. An aborted `signal` stops before the next step (never
    * mid-update): the partial epoch gets no validation, no `onEpochEnd` and no history entry;
-   * `onTrainEnd` runs and the promise resolves with `stopReason: 'aborted'`.
+   * `onTrainEnd` runs and the promise resolves with `stopReason: 'aborted'`. The loop lets the
+   * event loop run at least every 100 ms (at a step boundary), so a UI's abort gets through.
    *
    * Non-finite values: a step's loss and gradients are checked on the device and read with
    * the loss. On a non-finite value the weights (all of them) and the optimizer state are
@@ -260,6 +263,7 @@ export class Trainer {
       callbacks: new CallbackList(a.callbacks),
       hasPenalty: a.penalties.length > 0 || a.lossHook !== undefined || layerLosses > 0,
       samplesSeen: 0,
+      lastYield: performance.now(),
     };
   }
 
@@ -279,7 +283,7 @@ export class Trainer {
     const { model } = this.args;
     const { opts, callbacks } = run;
     const recorder = new HistoryRecorder();
-    this.lastHistory = recorder.result();
+    this.recorder = recorder;
     model.stopTraining = false;
     callbacks.setModel(model);
     callbacks.setParams({
@@ -300,7 +304,7 @@ export class Trainer {
       }
       await callbacks.onEpochBegin(epoch);
       const started = performance.now();
-      const totals = await this.runEpoch(run, epoch, recorder);
+      const totals = await this.runEpoch(run, epoch);
       if (totals === 'aborted') {
         recorder.stop('aborted');
         break;
@@ -309,7 +313,6 @@ export class Trainer {
       const log = await this.epochLog(run, epoch, totals, trainMs);
       log.durationMs = performance.now() - started;
       recorder.add(log);
-      this.lastHistory = recorder.result();
       lastLogs = epochLogs(log);
       await callbacks.onEpochEnd(epoch, { ...lastLogs });
       if (model.stopTraining) {
@@ -317,17 +320,12 @@ export class Trainer {
         break;
       }
     }
-    this.lastHistory = recorder.result();
     await callbacks.onTrainEnd(lastLogs === undefined ? undefined : { ...lastLogs });
-    return this.lastHistory;
+    return recorder.result();
   }
 
   /** Trains one epoch; returns its totals, or `'aborted'` when the signal stopped it. */
-  private async runEpoch(
-    run: FitRun,
-    epoch: number,
-    recorder: HistoryRecorder,
-  ): Promise<EpochTotals | 'aborted'> {
+  private async runEpoch(run: FitRun, epoch: number): Promise<EpochTotals | 'aborted'> {
     const { model, optimizer, seed, augment } = this.args;
     const { opts, bounds, callbacks } = run;
     const order = new EpochOrder(run.train.size, opts.shuffle, seed, epoch);
@@ -338,7 +336,6 @@ export class Trainer {
     let snapshot: TrainingSnapshot | null = null;
     let windowStart = 0;
     let aborted = false;
-    let lastYield = performance.now();
     // The window is read (one sync), checked for non-finite values and, if bad, undone.
     const readWindow = async (): Promise<WindowReading> => {
       const reading = await meter.read();
@@ -346,7 +343,6 @@ export class Trainer {
       snapshot = null;
       if (reading.nonFinite !== undefined) {
         const withOptimizer = await current.restore();
-        this.lastHistory = recorder.result();
         throw new NonFiniteError(
           reading.nonFinite.what,
           reading.nonFinite.step,
@@ -394,9 +390,9 @@ export class Trainer {
         await callbacks.onBatchEnd(b, batchLogs);
         if (model.stopTraining) break;
         // Like model.fit's yieldEvery 'auto': a yield costs no device sync, only a macrotask.
-        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        if (performance.now() - run.lastYield >= YIELD_EVERY_MS) {
           await yieldToEventLoop();
-          lastYield = performance.now();
+          run.lastYield = performance.now();
         }
       }
       // Steps since the last read (stopTraining or abort mid-window) are still checked.
