@@ -1,7 +1,10 @@
 import { defineConfig, type Options } from 'tsup';
 
 /** Build settings every @overfit package shares: ESM + CJS + types, peers left external. */
-export function overfitTsup(entry: Record<string, string> = { index: 'src/index.ts' }, extra: Options = {}) {
+export function overfitTsup(
+  entry: Record<string, string> = { index: 'src/index.ts' },
+  extra: Options = {},
+) {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],

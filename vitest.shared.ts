@@ -24,8 +24,24 @@ export function overfitVitest(options: { testTimeout?: number } = {}) {
       pool: 'forks',
       fileParallelism: false,
       projects: [
-        { extends: true, test: { name: 'cpu', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'], env: { OVERFIT_TEST_BACKEND: 'cpu' } } },
-        { extends: true, test: { name: 'wasm', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts', 'src/**/*.cpu.test.ts'], env: { OVERFIT_TEST_BACKEND: 'wasm' } } },
+        {
+          extends: true,
+          test: {
+            name: 'cpu',
+            include: ['src/**/*.test.ts'],
+            exclude: ['src/**/*.browser.test.ts'],
+            env: { OVERFIT_TEST_BACKEND: 'cpu' },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'wasm',
+            include: ['src/**/*.test.ts'],
+            exclude: ['src/**/*.browser.test.ts', 'src/**/*.cpu.test.ts'],
+            env: { OVERFIT_TEST_BACKEND: 'wasm' },
+          },
+        },
       ],
     },
   });

@@ -4,5 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
 const backend = process.env.OVERFIT_TEST_BACKEND ?? 'cpu';
-if (!(await tf.setBackend(backend))) throw new Error(`test backend ${backend} failed to initialize`);
+if (!(await tf.setBackend(backend)))
+  throw new Error(`test backend ${backend} failed to initialize`);
 await tf.ready();

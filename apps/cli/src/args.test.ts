@@ -33,17 +33,37 @@ describe('overfit command line', () => {
 
   it('reads every flag', () => {
     const command = parseCommandLine(
-      'train --epochs 2 --batch-size 64 --lr 0.01 --hidden 100 --depth 2 --activation tanh --seed 7 --backend cpu --limit 500 --validation-split 0.2 --report out'.split(' '),
+      'train --epochs 2 --batch-size 64 --lr 0.01 --hidden 100 --depth 2 --activation tanh --seed 7 --backend cpu --limit 500 --validation-split 0.2 --report out'.split(
+        ' ',
+      ),
     );
-    expect(command.kind === 'train' && command.config).toMatchObject({ epochs: 2, batchSize: 64, lr: 0.01, hidden: 100, depth: 2, activation: 'tanh', seed: 7, backend: 'cpu', limit: 500, validationSplit: 0.2, report: 'out' });
+    expect(command.kind === 'train' && command.config).toMatchObject({
+      epochs: 2,
+      batchSize: 64,
+      lr: 0.01,
+      hidden: 100,
+      depth: 2,
+      activation: 'tanh',
+      seed: 7,
+      backend: 'cpu',
+      limit: 500,
+      validationSplit: 0.2,
+      report: 'out',
+    });
   });
 
   it.each([
     [['train', '--epochs', '0'], '--epochs must be an integer in [1, 10000], got 0'],
     [['train', '--epochs', 'two'], '--epochs must be a number, got "two"'],
     [['train', '--lr=-1'], '--lr must be a number in (0, 10], got -1'],
-    [['train', '--activation', 'gelu'], "--activation must be one of 'relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus', got \"gelu\""],
-    [['train', '--backend', 'webgl'], "--backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got \"webgl\""],
+    [
+      ['train', '--activation', 'gelu'],
+      "--activation must be one of 'relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus', got \"gelu\"",
+    ],
+    [
+      ['train', '--backend', 'webgl'],
+      "--backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got \"webgl\"",
+    ],
     [['train', '--validation-split', '1'], '--validation-split must be a number in [0, 1), got 1'],
     [['train', '--bogus'], "Unknown option '--bogus'"],
     [['fit'], 'unknown command "fit"'],
@@ -62,7 +82,9 @@ describe('overfit command line', () => {
 
   it('reads regularization and early-stopping flags', () => {
     const command = parseCommandLine(
-      'train --l1 0.001 --l2 0.01 --weight-decay 0.0001 --dropout 0.15 --dropconnect 0.2 --label-smoothing 0.1 --max-norm 3 --early-stopping patience=3,monitor=valMacroF1,restore'.split(' '),
+      'train --l1 0.001 --l2 0.01 --weight-decay 0.0001 --dropout 0.15 --dropconnect 0.2 --label-smoothing 0.1 --max-norm 3 --early-stopping patience=3,monitor=valMacroF1,restore'.split(
+        ' ',
+      ),
     );
     expect(command.kind === 'train' && command.config).toMatchObject({
       l1: 0.001,
@@ -72,17 +94,32 @@ describe('overfit command line', () => {
       dropconnect: 0.2,
       labelSmoothing: 0.1,
       maxNorm: 3,
-      earlyStopping: { monitor: 'valMacroF1', patience: 3, minDelta: 0, mode: 'auto', restoreBestWeights: true },
+      earlyStopping: {
+        monitor: 'valMacroF1',
+        patience: 3,
+        minDelta: 0,
+        mode: 'auto',
+        restoreBestWeights: true,
+      },
     });
   });
 
   it.each([
     [['train', '--dropout', '1'], '--dropout must be a number in [0, 1), got 1'],
     [['train', '--l2=-0.1'], '--l2 must be a number >= 0, got -0.1'],
-    [['train', '--early-stopping', 'patience=2,wait=3'], '--early-stopping must be a list of monitor, patience, min-delta, mode, restore (unknown key "wait")'],
+    [
+      ['train', '--early-stopping', 'patience=2,wait=3'],
+      '--early-stopping must be a list of monitor, patience, min-delta, mode, restore (unknown key "wait")',
+    ],
     [['train', '--augment', 'rotate(15),spin(2)'], 'augmentation spec must be'],
-    [['train', '--early-stopping', 'patience=-1'], '--early-stopping patience must be an integer >= 0, got -1'],
-    [['train', '--early-stopping', 'mode=up'], "--early-stopping mode must be one of 'auto', 'min', 'max', got \"up\""],
+    [
+      ['train', '--early-stopping', 'patience=-1'],
+      '--early-stopping patience must be an integer >= 0, got -1',
+    ],
+    [
+      ['train', '--early-stopping', 'mode=up'],
+      "--early-stopping mode must be one of 'auto', 'min', 'max', got \"up\"",
+    ],
   ])('rejects the regularization flags %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
   });

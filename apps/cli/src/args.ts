@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
-import { checkInteger, checkNumber, checkOneOf, checkRate, InvalidArgumentError, OverfitError } from '@overfit/core';
 import { parseAugmentationSpec } from '@overfit/augmentation';
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkRate,
+  InvalidArgumentError,
+  OverfitError,
+} from '@overfit/core';
 import { parseKeyValueSpec, specNumber } from './spec.js';
 
 /** Activations `--activation` accepts (those of core's `mlp`). */
@@ -107,15 +114,30 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function optional(flag: string, raw: string | undefined, range: Parameters<typeof checkNumber>[2]): number | null {
+function optional(
+  flag: string,
+  raw: string | undefined,
+  range: Parameters<typeof checkNumber>[2],
+): number | null {
   return raw === undefined ? null : checkNumber(flag, numeric(flag, raw), range);
 }
 
 function parseEarlyStopping(text: string): EarlyStoppingFlag {
   const flag = '--early-stopping';
-  const spec = parseKeyValueSpec(flag, text, ['monitor', 'patience', 'min-delta', 'mode', 'restore']);
+  const spec = parseKeyValueSpec(flag, text, [
+    'monitor',
+    'patience',
+    'min-delta',
+    'mode',
+    'restore',
+  ]);
   const monitor = spec.get('monitor') ?? 'valLoss';
-  if (monitor === true || monitor === '') throw new InvalidArgumentError(`${flag} monitor`, monitor, 'a log key such as valLoss or valMacroF1');
+  if (monitor === true || monitor === '')
+    throw new InvalidArgumentError(
+      `${flag} monitor`,
+      monitor,
+      'a log key such as valLoss or valMacroF1',
+    );
   const restore = spec.get('restore');
   if (restore !== undefined && restore !== true && restore !== 'true' && restore !== 'false') {
     throw new InvalidArgumentError(`${flag} restore`, restore, 'a bare flag, true or false');
@@ -151,37 +173,69 @@ export function parseCommandLine(argv: readonly string[]): Command {
 }
 
 function parseOrThrow(argv: readonly string[]): Command {
-  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) return { kind: 'help', text: USAGE };
   const [command, ...rest] = positionals;
-  if (command === undefined) throw new UsageError(`missing command: expected 'train' (see overfit --help)`);
-  if (command !== 'train') throw new UsageError(`unknown command ${JSON.stringify(command)}: expected 'train'`);
+  if (command === undefined)
+    throw new UsageError(`missing command: expected 'train' (see overfit --help)`);
+  if (command !== 'train')
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected 'train'`);
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   const get = (flag: keyof typeof OPTIONS) => values[flag] as string | undefined;
   const config: TrainConfig = {
-    epochs: checkInteger('--epochs', numeric('--epochs', get('epochs')) ?? 5, { min: 1, max: 10_000 }),
-    batchSize: checkInteger('--batch-size', numeric('--batch-size', get('batch-size')) ?? 128, { min: 1, max: 60_000 }),
-    lr: checkNumber('--lr', numeric('--lr', get('lr')) ?? 1e-3, { min: 0, minInclusive: false, max: 10 }),
-    hidden: checkInteger('--hidden', numeric('--hidden', get('hidden')) ?? 256, { min: 1, max: 65_536 }),
+    epochs: checkInteger('--epochs', numeric('--epochs', get('epochs')) ?? 5, {
+      min: 1,
+      max: 10_000,
+    }),
+    batchSize: checkInteger('--batch-size', numeric('--batch-size', get('batch-size')) ?? 128, {
+      min: 1,
+      max: 60_000,
+    }),
+    lr: checkNumber('--lr', numeric('--lr', get('lr')) ?? 1e-3, {
+      min: 0,
+      minInclusive: false,
+      max: 10,
+    }),
+    hidden: checkInteger('--hidden', numeric('--hidden', get('hidden')) ?? 256, {
+      min: 1,
+      max: 65_536,
+    }),
     depth: checkInteger('--depth', numeric('--depth', get('depth')) ?? 3, { min: 1, max: 100 }),
     activation: checkOneOf('--activation', get('activation') ?? 'relu', ACTIVATIONS),
     seed: checkInteger('--seed', numeric('--seed', get('seed')) ?? 1, { min: 0, max: 2 ** 31 - 1 }),
     backend: checkOneOf('--backend', get('backend') ?? 'auto', BACKENDS),
-    limit: get('limit') === undefined ? null : checkInteger('--limit', numeric('--limit', get('limit')), { min: 1, max: 60_000 }),
-    validationSplit: checkRate('--validation-split', numeric('--validation-split', get('validation-split')) ?? 0.1),
+    limit:
+      get('limit') === undefined
+        ? null
+        : checkInteger('--limit', numeric('--limit', get('limit')), { min: 1, max: 60_000 }),
+    validationSplit: checkRate(
+      '--validation-split',
+      numeric('--validation-split', get('validation-split')) ?? 0.1,
+    ),
     report: get('report') ?? null,
     l1: optional('--l1', get('l1'), { min: 0 }),
     l2: optional('--l2', get('l2'), { min: 0 }),
     weightDecay: optional('--weight-decay', get('weight-decay'), { min: 0, max: 1 }),
     dropout: optional('--dropout', get('dropout'), { min: 0, max: 1, maxInclusive: false }),
-    dropconnect: optional('--dropconnect', get('dropconnect'), { min: 0, max: 1, maxInclusive: false }),
+    dropconnect: optional('--dropconnect', get('dropconnect'), {
+      min: 0,
+      max: 1,
+      maxInclusive: false,
+    }),
     labelSmoothing: optional('--label-smoothing', get('label-smoothing'), { min: 0, max: 1 }),
     maxNorm: optional('--max-norm', get('max-norm'), { min: 0, minInclusive: false }),
-    earlyStopping: get('early-stopping') === undefined ? null : parseEarlyStopping(get('early-stopping')!),
+    earlyStopping:
+      get('early-stopping') === undefined ? null : parseEarlyStopping(get('early-stopping')!),
     augment: get('augment') ?? null,
   };
   // Parsed here only to reject a bad spec before anything runs; train() builds its own.
   if (config.augment !== null) parseAugmentationSpec(config.augment);
-  if (config.report !== null && config.report.trim() === '') throw new UsageError('--report must be a directory path, got ""');
+  if (config.report !== null && config.report.trim() === '')
+    throw new UsageError('--report must be a directory path, got ""');
   return { kind: 'train', config };
 }

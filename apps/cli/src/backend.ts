@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // The CLI prints the backend it chose and why; tfjs' own "install the node backend" banner on
 // first use of cpu would only repeat that.
 tf.env().set('PROD', true);
+
 import type { TrainConfig } from './args.js';
 
 /**
@@ -44,7 +45,8 @@ async function withoutReRegistrationWarnings<T>(load: () => Promise<T>): Promise
 
 function explainLoadFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  if (/tfjs_binding\.node/.test(text)) return 'native addon missing (its install script downloads libtensorflow; not possible offline)';
+  if (/tfjs_binding\.node/.test(text))
+    return 'native addon missing (its install script downloads libtensorflow; not possible offline)';
   if (/Cannot find (module|package)/.test(text)) return 'not installed';
   return text.split('\n')[0]!.slice(0, 160);
 }
@@ -52,6 +54,9 @@ function explainLoadFailure(error: unknown): string {
 /** Picks the backend for `--backend` (auto: tensorflow, wasm, cpu) and says why others failed. */
 export function chooseBackend(preference: TrainConfig['backend']): Promise<BackendChoice> {
   const tensorflow = { name: 'tensorflow', load: loadNativeTensorflow };
-  const candidates = preference === 'auto' ? [tensorflow, 'wasm', 'cpu'] : [preference === 'tensorflow' ? tensorflow : preference];
+  const candidates =
+    preference === 'auto'
+      ? [tensorflow, 'wasm', 'cpu']
+      : [preference === 'tensorflow' ? tensorflow : preference];
   return selectBackend(candidates);
 }

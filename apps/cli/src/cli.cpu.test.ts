@@ -15,7 +15,23 @@ function overfit(...args: string[]) {
 describe('overfit train (built CLI)', () => {
   it('trains on real MNIST, prints the backend and per-epoch metrics, and writes the report', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'overfit-cli-')), 'report');
-    const run = overfit('train', '--epochs', '2', '--limit', '3000', '--hidden', '64', '--depth', '2', '--backend', 'auto', '--seed', '3', '--report', dir);
+    const run = overfit(
+      'train',
+      '--epochs',
+      '2',
+      '--limit',
+      '3000',
+      '--hidden',
+      '64',
+      '--depth',
+      '2',
+      '--backend',
+      'auto',
+      '--seed',
+      '3',
+      '--report',
+      dir,
+    );
     expect(run.stderr).not.toMatch(/unexpected error/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^backend: (wasm|cpu|tensorflow)/m);
@@ -27,7 +43,8 @@ describe('overfit train (built CLI)', () => {
     expect(report.backend).toMatch(/^(wasm|cpu|tensorflow)$/);
     expect(report.config).toMatchObject({ epochs: 2, limit: 3000, hidden: 64, depth: 2, seed: 3 });
     expect(report.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
-    for (const key of ['loss', 'valLoss', 'valAccuracy', 'valMacroF1']) expect(Number.isFinite(report.epochs[1][key])).toBe(true);
+    for (const key of ['loss', 'valLoss', 'valAccuracy', 'valMacroF1'])
+      expect(Number.isFinite(report.epochs[1][key])).toBe(true);
     expect(report.test.macroF1).toBeGreaterThan(0.85);
     expect(report.test.confusionMatrix).toHaveLength(10);
     const total = report.test.confusionMatrix.flat().reduce((s: number, v: number) => s + v, 0);

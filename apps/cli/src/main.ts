@@ -18,7 +18,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await train(command.config, { out: (line) => process.stdout.write(`${line}\n`), err: process.stderr });
+    await train(command.config, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: process.stderr,
+    });
     return 0;
   } catch (error) {
     if (error instanceof OverfitError) {
@@ -33,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`overfit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `overfit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -1,6 +1,21 @@
-import { type DenseLayerArgs, deriveSeed, type Layer, type MlpOptions, type ParameterConstraint, type PenaltyTerm, type TrainingCallback } from '@overfit/core';
+import {
+  type DenseLayerArgs,
+  deriveSeed,
+  type Layer,
+  type MlpOptions,
+  type ParameterConstraint,
+  type PenaltyTerm,
+  type TrainingCallback,
+} from '@overfit/core';
 import { EarlyStopping } from '@overfit/early-stopping';
-import { adamw, DropConnectDense, l1, l2, labelSmoothingLoss, maxNorm } from '@overfit/regularizers';
+import {
+  adamw,
+  DropConnectDense,
+  l1,
+  l2,
+  labelSmoothingLoss,
+  maxNorm,
+} from '@overfit/regularizers';
 import type { LossFn } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
@@ -33,7 +48,8 @@ export function buildRegularization(config: TrainConfig): Regularization {
   const penalties: PenaltyTerm[] = [];
   if (config.l1 !== null && config.l1 > 0) penalties.push(l1(config.l1));
   if (config.l2 !== null && config.l2 > 0) penalties.push(l2(config.l2));
-  const constraints: ParameterConstraint[] = config.maxNorm === null ? [] : [maxNorm({ maxValue: config.maxNorm })];
+  const constraints: ParameterConstraint[] =
+    config.maxNorm === null ? [] : [maxNorm({ maxValue: config.maxNorm })];
   const optimizer =
     config.weightDecay !== null && config.weightDecay > 0
       ? adamw({ learningRate: config.lr, weightDecay: config.weightDecay })
@@ -51,12 +67,17 @@ export function buildRegularization(config: TrainConfig): Regularization {
   return {
     model: {
       ...(config.dropout !== null && config.dropout > 0 ? { dropout: config.dropout } : {}),
-      ...(config.dropconnect !== null && config.dropconnect > 0 ? { hiddenLayer: dropConnectLayer(config.dropconnect, config.seed) } : {}),
+      ...(config.dropconnect !== null && config.dropconnect > 0
+        ? { hiddenLayer: dropConnectLayer(config.dropconnect, config.seed) }
+        : {}),
     },
     optimizer,
     penalties,
     constraints,
-    loss: config.labelSmoothing !== null && config.labelSmoothing > 0 ? labelSmoothingLoss(config.labelSmoothing) : undefined,
+    loss:
+      config.labelSmoothing !== null && config.labelSmoothing > 0
+        ? labelSmoothingLoss(config.labelSmoothing)
+        : undefined,
     earlyStopping,
     callbacks: earlyStopping ? [earlyStopping as unknown as TrainingCallback] : [],
   };

@@ -1,12 +1,18 @@
-import { type BackendChoice, describeBackendChoice, mlp, splitToTensors, type TrainingCallback } from '@overfit/core';
+import {
+  type BackendChoice,
+  describeBackendChoice,
+  mlp,
+  splitToTensors,
+  type TrainingCallback,
+} from '@overfit/core';
 import { loadMnist } from '@overfit/core/node';
 import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
-import { chooseBackend } from './backend.js';
 import { buildAugmentation } from './augmentation.js';
-import { buildRegularization } from './regularization.js';
+import { chooseBackend } from './backend.js';
 import { ProgressBar } from './progress.js';
+import { buildRegularization } from './regularization.js';
 import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
 
 export interface TrainIO {
@@ -21,7 +27,11 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
 
   const augmentation = buildAugmentation(config, io);
   // Augmentations work on pixels in [0, 1]; standardizing first would shift what "black" is.
-  const data = await loadMnist({ validationSplit: config.validationSplit, limit: config.limit ?? undefined, normalize: augmentation ? 'unit' : 'standardize' });
+  const data = await loadMnist({
+    validationSplit: config.validationSplit,
+    limit: config.limit ?? undefined,
+    normalize: augmentation ? 'unit' : 'standardize',
+  });
   io.out(
     `data: MNIST ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test, ` +
       (augmentation
@@ -39,7 +49,9 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
     outputUnits: 10,
     seed: config.seed,
   });
-  io.out(`model: 784-${Array(config.depth).fill(config.hidden).join('-')}-10, ${config.activation}, ${model.countParams()} parameters`);
+  io.out(
+    `model: 784-${Array(config.depth).fill(config.hidden).join('-')}-10, ${config.activation}, ${model.countParams()} parameters`,
+  );
 
   const train = splitToTensors(data.train, { shape: 'image' });
   const validation = splitToTensors(data.validation, { shape: 'image' });
@@ -86,13 +98,21 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
       {
         epochs: config.epochs,
         batchSize: config.batchSize,
-        validationData: data.validation.count === 0 ? undefined : { x: validation.x, y: validation.y },
+        validationData:
+          data.validation.count === 0 ? undefined : { x: validation.x, y: validation.y },
         onProgress: (p) => progress.update(p.epoch + 1, p.epochs, p.batch, p.batches),
       },
     );
     // numClasses is set, so the Trainer computes every classification score.
-    const { loss, accuracy = Number.NaN, macroF1 = Number.NaN, confusionMatrix = [] } = await trainer.evaluate({ x: test.x, y: test.y }, { batchSize: 1000 });
-    io.out(`test: macro-F1 ${macroF1.toFixed(4)}  accuracy ${accuracy.toFixed(4)}  loss ${loss.toFixed(4)}`);
+    const {
+      loss,
+      accuracy = Number.NaN,
+      macroF1 = Number.NaN,
+      confusionMatrix = [],
+    } = await trainer.evaluate({ x: test.x, y: test.y }, { batchSize: 1000 });
+    io.out(
+      `test: macro-F1 ${macroF1.toFixed(4)}  accuracy ${accuracy.toFixed(4)}  loss ${loss.toFixed(4)}`,
+    );
     const earlyStopping = regularization.earlyStopping?.result();
     if (earlyStopping) io.out(`early stopping: ${earlyStopping.message}`);
     const report: TrainReport = {

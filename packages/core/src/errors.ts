@@ -35,7 +35,9 @@ export class NonFiniteError extends OverfitError {
     readonly step: number | undefined,
     detail = '',
   ) {
-    super(`${what} is not finite${step === undefined ? '' : ` at step ${step}`}${detail ? `: ${detail}` : ''}`);
+    super(
+      `${what} is not finite${step === undefined ? '' : ` at step ${step}`}${detail ? `: ${detail}` : ''}`,
+    );
   }
 }
 
@@ -48,7 +50,8 @@ export class DataFormatError extends OverfitError {}
 /** Renders a value for an error message: strings quoted, arrays and objects as short JSON. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'function') return `a function`;

@@ -10,10 +10,16 @@ describe('validation helpers', () => {
   });
 
   it('names argument, value and allowed range', () => {
-    expect(() => checkRate('dropout rate', 1.2)).toThrow('dropout rate must be a number in [0, 1), got 1.2');
+    expect(() => checkRate('dropout rate', 1.2)).toThrow(
+      'dropout rate must be a number in [0, 1), got 1.2',
+    );
     expect(() => checkInteger('epochs', 0)).toThrow('epochs must be an integer >= 1, got 0');
-    expect(() => checkOneOf('average', 'mean', ['macro', 'micro'])).toThrow("average must be one of 'macro', 'micro', got \"mean\"");
-    expect(() => checkNumber('lr', Number.POSITIVE_INFINITY, { min: 0, minInclusive: false })).toThrow(InvalidArgumentError);
+    expect(() => checkOneOf('average', 'mean', ['macro', 'micro'])).toThrow(
+      "average must be one of 'macro', 'micro', got \"mean\"",
+    );
+    expect(() =>
+      checkNumber('lr', Number.POSITIVE_INFINITY, { min: 0, minInclusive: false }),
+    ).toThrow(InvalidArgumentError);
   });
 
   it('accepts values inside the range', () => {

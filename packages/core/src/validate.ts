@@ -14,7 +14,8 @@ export interface NumberRange {
 function rangeText(range: NumberRange): string {
   const kind = range.integer ? 'an integer' : 'a number';
   const { min, max } = range;
-  if (min === undefined && max === undefined) return `a finite ${range.integer ? 'integer' : 'number'}`;
+  if (min === undefined && max === undefined)
+    return `a finite ${range.integer ? 'integer' : 'number'}`;
   const lo = range.minInclusive === false ? '(' : '[';
   const hi = range.maxInclusive === false ? ')' : ']';
   if (max === undefined) return `${kind} ${range.minInclusive === false ? '>' : '>='} ${min}`;
@@ -34,14 +35,20 @@ export function checkNumber(argument: string, value: unknown, range: NumberRange
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (!range.integer || Number.isInteger(value)) &&
-    (range.min === undefined || (range.minInclusive === false ? value > range.min : value >= range.min)) &&
-    (range.max === undefined || (range.maxInclusive === false ? value < range.max : value <= range.max));
+    (range.min === undefined ||
+      (range.minInclusive === false ? value > range.min : value >= range.min)) &&
+    (range.max === undefined ||
+      (range.maxInclusive === false ? value < range.max : value <= range.max));
   if (!ok) throw new InvalidArgumentError(argument, value, rangeText(range));
   return value as number;
 }
 
 /** A positive integer (>= 1 unless `min` says otherwise). */
-export function checkInteger(argument: string, value: unknown, range: Omit<NumberRange, 'integer'> = { min: 1 }): number {
+export function checkInteger(
+  argument: string,
+  value: unknown,
+  range: Omit<NumberRange, 'integer'> = { min: 1 },
+): number {
   return checkNumber(argument, value, { ...range, integer: true });
 }
 
@@ -51,9 +58,17 @@ export function checkRate(argument: string, value: unknown, closed = false): num
 }
 
 /** One of a fixed list of strings. */
-export function checkOneOf<T extends string>(argument: string, value: unknown, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(
+  argument: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(argument, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+    throw new InvalidArgumentError(
+      argument,
+      value,
+      `one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+    );
   }
   return value as T;
 }
@@ -70,14 +85,22 @@ export function checkSeed(argument: string, value: unknown): number {
 }
 
 /** Rejects option keys the callee does not know, so typos fail loudly (`{ lamda: 0.1 }`). */
-export function checkKnownKeys(argument: string, options: object | undefined, known: readonly string[]): void {
+export function checkKnownKeys(
+  argument: string,
+  options: object | undefined,
+  known: readonly string[],
+): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(argument, options, 'an options object');
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new InvalidArgumentError(`${argument}.${key}`, (options as Record<string, unknown>)[key], `not set: '${key}' is not an option (known: ${known.join(', ')})`);
+      throw new InvalidArgumentError(
+        `${argument}.${key}`,
+        (options as Record<string, unknown>)[key],
+        `not set: '${key}' is not an option (known: ${known.join(', ')})`,
+      );
     }
   }
 }

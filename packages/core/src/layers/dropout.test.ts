@@ -23,7 +23,9 @@ describe('dropout', () => {
   });
 
   it('rejects rates outside [0, 1)', () => {
-    expect(() => dropout(tf.ones([2]), 1, { seed: 1 })).toThrow('rate must be a number in [0, 1), got 1');
+    expect(() => dropout(tf.ones([2]), 1, { seed: 1 })).toThrow(
+      'rate must be a number in [0, 1), got 1',
+    );
     expect(() => new Dropout({ rate: -0.1 })).toThrow(/rate must be/);
   });
 });
@@ -36,13 +38,21 @@ describe('Dropout layer', () => {
     const b = await (layer.apply(x, { training: true }) as tf.Tensor).data();
     expect(Array.from(a)).not.toEqual(Array.from(b));
     layer.resetStream();
-    expect(Array.from(await (layer.apply(x, { training: true }) as tf.Tensor).data())).toEqual(Array.from(a));
-    expect(Array.from(await (layer.apply(x) as tf.Tensor).data())).toEqual(Array.from(await x.data()));
+    expect(Array.from(await (layer.apply(x, { training: true }) as tf.Tensor).data())).toEqual(
+      Array.from(a),
+    );
+    expect(Array.from(await (layer.apply(x) as tf.Tensor).data())).toEqual(
+      Array.from(await x.data()),
+    );
   });
 
   it('serializes through a tfjs-layers model config', () => {
-    const model = sequential({ layers: [layers.dense({ units: 3, inputShape: [2] }), new Dropout({ rate: 0.25, seed: 9 })] });
-    const config = model.getConfig() as unknown as { layers: { className: string; config: { rate: number; seed: number } }[] };
+    const model = sequential({
+      layers: [layers.dense({ units: 3, inputShape: [2] }), new Dropout({ rate: 0.25, seed: 9 })],
+    });
+    const config = model.getConfig() as unknown as {
+      layers: { className: string; config: { rate: number; seed: number } }[];
+    };
     const entry = config.layers.find((l) => l.className === 'OverfitDropout')!;
     expect(entry.config.rate).toBe(0.25);
     expect(entry.config.seed).toBe(9);

@@ -21,11 +21,18 @@ export function dropout(
   checkSeed('options.seed', options.seed);
   const noiseShape = options.noiseShape ?? x.shape;
   if (noiseShape.length !== x.rank || noiseShape.some((d, i) => d !== 1 && d !== x.shape[i])) {
-    throw new InvalidArgumentError('options.noiseShape', noiseShape, `broadcastable to the input shape [${x.shape.join(', ')}] (each dim equal or 1)`);
+    throw new InvalidArgumentError(
+      'options.noiseShape',
+      noiseShape,
+      `broadcastable to the input shape [${x.shape.join(', ')}] (each dim equal or 1)`,
+    );
   }
   if (options.training === false || rate === 0) return tf.clone(x);
   return tf.tidy(() => {
-    const keep = tf.cast(tf.greaterEqual(tf.randomUniform(noiseShape, 0, 1, 'float32', options.seed), rate), 'float32');
+    const keep = tf.cast(
+      tf.greaterEqual(tf.randomUniform(noiseShape, 0, 1, 'float32', options.seed), rate),
+      'float32',
+    );
     return tf.mul(x, tf.div(keep, 1 - rate));
   });
 }
