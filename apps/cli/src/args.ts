@@ -37,6 +37,11 @@ export interface TrainConfig {
   labelSmoothing: number | null;
   maxNorm: number | null;
   earlyStopping: EarlyStoppingFlag | null;
+  /** Gradient clipping (Keras global_clipnorm / clipvalue); null = off. */
+  clipNorm: number | null;
+  clipValue: number | null;
+  /** Per-step gradient norms and per-epoch distributions in the report (default on). */
+  diagnostics: boolean;
   /** `--augment` spec (e.g. `rotate(15),translate(0.1),erase(0.5)` or `mnist`); null = off. */
   augment: string | null;
 }
@@ -84,6 +89,11 @@ regularization (all off by default):
   --early-stopping SPEC e.g. patience=5,monitor=valLoss,restore
                         (keys: monitor, patience, min-delta, mode=auto|min|max, restore)
 
+gradients:
+  --clip-norm C         clip gradients to global L2 norm C (pre-clip norm is reported)
+  --clip-value V        clip each gradient element to [-V, V]
+  --no-diagnostics      skip gradient norms and activation/gradient distributions
+
 augmentation (training batches only):
   --augment SPEC        e.g. "rotate(15),translate(0.1),erase(0.5)" or the preset mnist
                         (rotation 10 deg, translation 0.1, brightness/contrast 0.2). With it,
@@ -111,6 +121,9 @@ const OPTIONS = {
   'max-norm': { type: 'string' },
   'early-stopping': { type: 'string' },
   augment: { type: 'string' },
+  'clip-norm': { type: 'string' },
+  'clip-value': { type: 'string' },
+  'no-diagnostics': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -232,6 +245,9 @@ function parseOrThrow(argv: readonly string[]): Command {
     earlyStopping:
       get('early-stopping') === undefined ? null : parseEarlyStopping(get('early-stopping')!),
     augment: get('augment') ?? null,
+    clipNorm: optional('--clip-norm', get('clip-norm'), { min: 0, minInclusive: false }),
+    clipValue: optional('--clip-value', get('clip-value'), { min: 0, minInclusive: false }),
+    diagnostics: values['no-diagnostics'] !== true,
   };
   // Parsed here only to reject a bad spec before anything runs; train() builds its own.
   if (config.augment !== null) parseAugmentationSpec(config.augment);

@@ -1,4 +1,5 @@
 import type { Logs } from '@overfit/core';
+import type { GradientStep } from './diagnostics/types.js';
 import type { EpochLog, History, StopReason } from './types.js';
 
 /** The per-epoch metric keys, in the order they are reported. */
@@ -9,6 +10,7 @@ export const METRIC_KEYS = [
   'valLoss',
   'valAccuracy',
   'valMacroF1',
+  'gradNorm',
 ] as const;
 
 /** tfjs-layers spellings also put in callback logs, so tfjs' own callbacks find their keys. */
@@ -38,9 +40,15 @@ export function epochLogs(log: EpochLog): Logs {
 export class HistoryRecorder {
   private readonly epochs: EpochLog[] = [];
   private stopReason: StopReason | undefined;
+  private gradientSteps: readonly GradientStep[] | undefined;
 
   add(log: EpochLog): void {
     this.epochs.push(log);
+  }
+
+  /** The (growing) list of recorded gradient steps of this fit. */
+  trackGradientSteps(steps: readonly GradientStep[]): void {
+    this.gradientSteps = steps;
   }
 
   stop(reason: StopReason): void {
@@ -54,8 +62,13 @@ export class HistoryRecorder {
         history[key] = this.epochs.map((e) => e[key]!);
       }
     }
-    const result: History = { epochs: this.epochs.map((e) => ({ ...e })), history };
+    const epochs = this.epochs.map((e) =>
+      e.diagnostics === undefined ? { ...e } : { ...e, diagnostics: structuredClone(e.diagnostics) },
+    );
+    const result: History = { epochs, history };
     if (this.stopReason !== undefined) result.stopReason = this.stopReason;
+    if (this.gradientSteps !== undefined)
+      result.gradientSteps = this.gradientSteps.map((s) => ({ ...s, perLayer: { ...s.perLayer } }));
     return result;
   }
 }

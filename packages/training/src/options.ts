@@ -12,6 +12,14 @@ import {
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import {
+  type ClipOptions,
+  type DiagnosticsOptions,
+  type ResolvedClip,
+  type ResolvedDiagnostics,
+  resolveClip,
+  resolveDiagnostics,
+} from './diagnostics/options.js';
 import { resolveLoss } from './losses.js';
 import type { FitData, FitOptions, LossFn, LossHook, LossName, Progress } from './types.js';
 
@@ -38,6 +46,10 @@ export interface TrainerArgs {
   /** Seed of shuffling and augmentation draws; default: drawn at random (see `trainer.seed`). */
   seed?: number;
   callbacks?: TrainingCallback[];
+  /** Gradient clipping by global norm and / or by value (stage 7 of the step). */
+  clip?: ClipOptions;
+  /** Gradient norms, update ratios, activation / gradient distributions and health flags per epoch. */
+  diagnostics?: DiagnosticsOptions;
 }
 
 /** The constructor's arguments, checked and with defaults filled in. */
@@ -57,6 +69,8 @@ export interface ResolvedArgs {
   readonly augment: Transform | undefined;
   readonly seed: number;
   readonly callbacks: readonly TrainingCallback[];
+  readonly clip: ResolvedClip | undefined;
+  readonly diagnostics: ResolvedDiagnostics | undefined;
 }
 
 /** Fit options checked, with defaults filled in. */
@@ -82,6 +96,8 @@ const TRAINER_KEYS = [
   'augment',
   'seed',
   'callbacks',
+  'clip',
+  'diagnostics',
 ];
 const FIT_KEYS = [
   'epochs',
@@ -218,6 +234,8 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     () => true,
     'a callback object (tfjs-layers hook names)',
   );
+  const clip = resolveClip(args.clip);
+  const diagnostics = resolveDiagnostics(args.diagnostics, model);
   return {
     model,
     optimizer: args.optimizer,
@@ -232,6 +250,8 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     augment,
     seed,
     callbacks,
+    clip,
+    diagnostics,
   };
 }
 

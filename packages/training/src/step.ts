@@ -2,6 +2,9 @@ import type { Parameter, ParameterConstraint, PenaltyTerm, Rng, Transform } from
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EpochOrder } from './batches.js';
+import { clipGradients } from './diagnostics/clip.js';
+import type { ResolvedClip } from './diagnostics/options.js';
+import { l2Norms } from '@overfit/metrics';
 import { type CheckedData, denseTargets } from './targets.js';
 import type { LossFn, LossHook } from './types.js';
 
@@ -33,6 +36,10 @@ export interface StepPlan {
   readonly numClasses: number | undefined;
   /** Count correct argmax predictions (classification). */
   readonly classification: boolean;
+  /** Gradient clipping (stage 7), if any. */
+  readonly clip: ResolvedClip | undefined;
+  /** Measure per-parameter gradient norms each step (stage 6; needed by `clip.globalNorm` too). */
+  readonly recordNorms: boolean;
 }
 
 /** Where this step's batch comes from. */
@@ -45,6 +52,8 @@ export interface StepBatch {
   readonly step: number;
   /** This epoch's augmentation stream (present when the plan augments). */
   readonly augmentRng: Rng | undefined;
+  /** Sample this step's update / weight ratios (costs a copy of the weights: not every step). */
+  readonly measureUpdate: boolean;
 }
 
 /**
@@ -58,6 +67,10 @@ export interface StepOutputs {
   readonly correct: tf.Scalar;
   readonly lossFinite: tf.Scalar;
   readonly gradsFinite: tf.Scalar;
+  /** `[P]` L2 norms of the raw (pre-clip) gradients, in `plan.variables` order (when recorded). */
+  readonly gradNorms?: tf.Tensor1D;
+  /** `[P]` `||w_after - w_before|| / ||w_before||` (when `measureUpdate`). */
+  readonly updateRatios?: tf.Tensor1D;
 }
 
 function forward(model: LayersModel, x: tf.Tensor): tf.Tensor {
@@ -86,6 +99,14 @@ function allFinite(tensors: tf.Tensor[]): tf.Scalar {
   return tf.isFinite(tf.addN(tensors.map((t) => tf.sum(t)))) as tf.Scalar;
 }
 
+/** `||w_after - w_before||_2 / ||w_before||_2` per variable (NaN where `w_before` is 0). */
+function updateRatios(variables: readonly tf.Variable[], before: readonly tf.Tensor[]): tf.Tensor1D {
+  return tf.div(
+    l2Norms(variables.map((v, i) => tf.sub(v, before[i]!))),
+    l2Norms(before),
+  ) as tf.Tensor1D;
+}
+
 function countCorrect(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
   return tf.sum(
     tf.cast(tf.equal(tf.argMax(yPred, -1), tf.argMax(yTrue, -1)), 'float32'),
@@ -94,8 +115,8 @@ function countCorrect(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
 
 /**
  * One training step, every stage in order (ARCHITECTURE.md "One training step") inside one
- * `tf.tidy`; it never waits for the device. New stages (gradient statistics, clipping)
- * slot in at their numbered place.
+ * `tf.tidy`; it never waits for the device. The gradient norms (stage 6) are those of the
+ * raw gradients; the update ratio is measured after stage 9 from a copy taken in stage 6.
  */
 export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
   return tf.tidy((): StepOutputs & tf.TensorContainerObject => {
@@ -130,20 +151,43 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
       const lossFinite = tf.isFinite(loss) as tf.Scalar;
       const gradsFinite = allFinite(Object.values(grads));
 
-      // 6-7. (gradient statistics and clipping plug in here)
+      // 6. statistics on the raw gradients, on the device (read back every N steps)
+      const gradList = plan.variables.map((v) => grads[v.name]!);
+      const gradNorms = plan.recordNorms ? l2Norms(gradList) : undefined;
+      // A copy of the weights, only on sampled steps: the update ratio needs the real Δw.
+      const before = batch.measureUpdate ? plan.variables.map((v) => tf.clone(v)) : undefined;
+
+      // 7. clipping: global norm (PyTorch's clip_grad_norm_), then by value
+      let applied: tf.NamedTensorMap = grads;
+      if (plan.clip !== undefined) {
+        const clipped = clipGradients(gradList, gradNorms, plan.clip);
+        applied = {};
+        plan.variables.forEach((v, i) => {
+          applied[v.name] = clipped[i]!;
+        });
+      }
 
       // 8. optimizer update
-      plan.optimizer.applyGradients(grads);
+      plan.optimizer.applyGradients(applied);
 
       // 9. constraints on the updated weights
       for (const { constraint, params } of plan.constraints) {
         for (const p of params) p.variable.assign(constraint.project(p.variable));
       }
+      const ratios = before === undefined ? undefined : updateRatios(plan.variables, before);
 
       const correct = plan.classification
         ? countCorrect(yTrue, yPred!)
         : (tf.zeros([]) as tf.Scalar);
-      const outputs = { loss, penalty: penalty!, correct, lossFinite, gradsFinite };
+      const outputs: StepOutputs & tf.TensorContainerObject = {
+        loss,
+        penalty: penalty!,
+        correct,
+        lossFinite,
+        gradsFinite,
+      };
+      if (gradNorms !== undefined) (outputs as { gradNorms?: tf.Tensor1D }).gradNorms = gradNorms;
+      if (ratios !== undefined) (outputs as { updateRatios?: tf.Tensor1D }).updateRatios = ratios;
       penalty = undefined; // handed to the caller
       return outputs;
     } finally {

@@ -17,6 +17,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchBounds, EpochOrder } from './batches.js';
 import { CallbackList } from './callbacks.js';
 import { type EvalPlan, evaluateData, predictData } from './evaluate.js';
+import { DiagnosticsSession } from './diagnostics/session.js';
 import { epochLogs, HistoryRecorder, METRIC_KEYS } from './history.js';
 import { WindowMeter, type WindowReading } from './meter.js';
 import {
@@ -49,6 +50,8 @@ interface FitRun {
   readonly bounds: ReadonlyArray<readonly [number, number]>;
   readonly callbacks: CallbackList;
   readonly hasPenalty: boolean;
+  /** Gradient statistics, distributions, clipping records (when asked for). */
+  readonly diagnostics: DiagnosticsSession | undefined;
   samplesSeen: number;
   /** When the loop last let the event loop run (`performance.now()`). */
   lastYield: number;
@@ -152,10 +155,12 @@ export class Trainer {
     if (this.running)
       throw new OverfitError('Trainer.fit is already running on this trainer; await it first');
     this.running = true;
+    let run: FitRun | undefined;
     try {
-      const run = await this.prepare(data, opts);
+      run = await this.prepare(data, opts);
       return await this.runFit(run);
     } finally {
+      run?.diagnostics?.dispose();
       this.running = false;
     }
   }
@@ -252,7 +257,19 @@ export class Trainer {
       augment: a.augment,
       numClasses: a.numClasses,
       classification: a.classification,
+      clip: a.clip,
+      recordNorms: a.diagnostics !== undefined || a.clip !== undefined,
     };
+    const diagnostics = DiagnosticsSession.create({
+      model: a.model,
+      variables,
+      params,
+      diagnostics: a.diagnostics,
+      clip: a.clip,
+      probeData: validation ?? train,
+      loss: a.loss,
+      numClasses: a.numClasses,
+    });
     const layerLosses = tf.tidy(() => a.model.calculateLosses().length);
     return {
       opts,
@@ -262,6 +279,7 @@ export class Trainer {
       bounds: batchBounds(train.size, opts.batchSize),
       callbacks: new CallbackList(a.callbacks),
       hasPenalty: a.penalties.length > 0 || a.lossHook !== undefined || layerLosses > 0,
+      diagnostics,
       samplesSeen: 0,
       lastYield: performance.now(),
     };
@@ -271,6 +289,7 @@ export class Trainer {
     const classification = this.args.classification;
     return METRIC_KEYS.filter((k) => {
       if (k === 'penalty') return run.hasPenalty;
+      if (k === 'gradNorm') return run.diagnostics !== undefined;
       if (k === 'accuracy') return classification;
       if (k === 'valLoss') return run.validation !== undefined;
       if (k === 'valAccuracy' || k === 'valMacroF1')
@@ -284,6 +303,8 @@ export class Trainer {
     const { opts, callbacks } = run;
     const recorder = new HistoryRecorder();
     this.recorder = recorder;
+    const steps = run.diagnostics?.gradientSteps;
+    if (steps !== undefined) recorder.trackGradientSteps(steps);
     model.stopTraining = false;
     callbacks.setModel(model);
     callbacks.setParams({
@@ -327,7 +348,7 @@ export class Trainer {
   /** Trains one epoch; returns its totals, or `'aborted'` when the signal stopped it. */
   private async runEpoch(run: FitRun, epoch: number): Promise<EpochTotals | 'aborted'> {
     const { model, optimizer, seed, augment } = this.args;
-    const { opts, bounds, callbacks } = run;
+    const { opts, bounds, callbacks, diagnostics } = run;
     const order = new EpochOrder(run.train.size, opts.shuffle, seed, epoch);
     const augmentRng =
       augment === undefined ? undefined : new Rng(deriveSeed(seed, `augment/${epoch}`));
@@ -367,11 +388,19 @@ export class Trainer {
           snapshot = await TrainingSnapshot.take(model, optimizer);
           windowStart = step;
         }
-        meter.add(
-          trainStep(run.plan, { data: run.train, order, start, size, step, augmentRng }),
+        const last = b === bounds.length - 1;
+        const measureUpdate = diagnostics?.measuresUpdate(b, last) ?? false;
+        const out = trainStep(run.plan, {
+          data: run.train,
+          order,
+          start,
           size,
           step,
-        );
+          augmentRng,
+          measureUpdate,
+        });
+        diagnostics?.add(step, out.gradNorms, out.updateRatios);
+        meter.add(out, size, step);
         run.samplesSeen += size;
         const progress: Progress = {
           epoch,
@@ -380,12 +409,12 @@ export class Trainer {
           batches: bounds.length,
           samplesSeen: run.samplesSeen,
         };
-        const last = b === bounds.length - 1;
         if (last || (opts.logEvery !== undefined && (b + 1) % opts.logEvery === 0)) {
           const r = await readWindow();
           batchLogs.loss = progress.loss = r.lossSum / r.samples;
           if (this.args.classification) batchLogs.accuracy = r.correct / r.samples;
         }
+        await diagnostics?.afterStep(b);
         opts.onProgress?.(progress);
         await callbacks.onBatchEnd(b, batchLogs);
         if (model.stopTraining) break;
@@ -421,6 +450,12 @@ export class Trainer {
     };
     if (run.hasPenalty) log.penalty = t.penaltySum / t.samples;
     if (this.args.classification) log.accuracy = t.correct / t.samples;
+    if (run.diagnostics !== undefined) {
+      // The rest of the epoch's gradient buffer, weight statistics, probe-batch distributions.
+      const { gradNorm, diagnostics } = await run.diagnostics.endEpoch();
+      if (gradNorm !== undefined) log.gradNorm = gradNorm;
+      log.diagnostics = diagnostics;
+    }
     if (run.validation !== undefined) {
       const v = await evaluateData(this.evalPlan(), run.validation, run.opts.batchSize);
       log.valLoss = v.loss;

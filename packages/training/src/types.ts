@@ -1,5 +1,6 @@
 import type { Parameter } from '@overfit/core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import type { EpochDiagnostics, GradientStep } from './diagnostics/types.js';
 
 /** A data loss: `(yTrue, yPred) => Scalar`, the mean over the batch. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
@@ -78,6 +79,8 @@ export interface FitOptions {
  * - `valAccuracy`, `valMacroF1`: from the validation confusion matrix (classification only).
  * - `samplesPerSecond`: training samples / training time (validation excluded);
  *   `durationMs`: the whole epoch, validation included.
+ * - `gradNorm`: mean global (pre-clip) gradient norm over the epoch's steps (with
+ *   `diagnostics.gradientNorms` or `clip`); `diagnostics`: see {@link EpochDiagnostics}.
  */
 export interface EpochLog {
   epoch: number;
@@ -91,6 +94,8 @@ export interface EpochLog {
   steps: number;
   durationMs: number;
   samplesPerSecond: number;
+  gradNorm?: number;
+  diagnostics?: EpochDiagnostics;
 }
 
 /** Why training ended before `epochs`: a callback set `model.stopTraining`, or the signal aborted. */
@@ -103,6 +108,8 @@ export interface History {
   history: Record<string, number[]>;
   /** Absent when every epoch ran. */
   stopReason?: StopReason;
+  /** Every step's global and per-layer (raw) gradient norm (with `diagnostics.gradientNorms`). */
+  gradientSteps?: GradientStep[];
 }
 
 /** Result of {@link Trainer.evaluate}; the classification fields are absent for regression. */
