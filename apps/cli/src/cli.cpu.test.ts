@@ -20,7 +20,7 @@ describe('overfit train (built CLI)', () => {
       '--epochs',
       '2',
       '--limit',
-      '3000',
+      '6000',
       '--hidden',
       '64',
       '--depth',
@@ -29,6 +29,10 @@ describe('overfit train (built CLI)', () => {
       'auto',
       '--seed',
       '3',
+      '--clip-norm',
+      '5',
+      '--early-stopping',
+      'patience=3,restore',
       '--report',
       dir,
     );
@@ -41,11 +45,24 @@ describe('overfit train (built CLI)', () => {
     expect(run.stderr).toMatch(/epoch 2\/2 \[=+\] \d+\/\d+ batches/);
     const report = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
     expect(report.backend).toMatch(/^(wasm|cpu|tensorflow)$/);
-    expect(report.config).toMatchObject({ epochs: 2, limit: 3000, hidden: 64, depth: 2, seed: 3 });
+    expect(report.config).toMatchObject({ epochs: 2, limit: 6000, hidden: 64, depth: 2, seed: 3 });
     expect(report.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
     for (const key of ['loss', 'valLoss', 'valAccuracy', 'valMacroF1'])
       expect(Number.isFinite(report.epochs[1][key])).toBe(true);
     expect(report.test.macroF1).toBeGreaterThan(0.85);
+    expect(report.config).toMatchObject({ clipNorm: 5, earlyStopping: { patience: 3, restoreBestWeights: true } });
+    expect(report.earlyStopping).toMatchObject({ restoredBestWeights: true });
+    const diagnostics = report.epochs[1].diagnostics;
+    expect(Object.keys(diagnostics.gradientNorms.perLayer).sort()).toEqual(['hidden_1', 'hidden_2', 'output']);
+    expect(diagnostics.preClipGlobalNorm.max).toBeGreaterThan(0);
+    for (const layer of ['hidden_1_activation', 'hidden_2_activation']) {
+      const box = diagnostics.activations[layer];
+      expect(box.min).toBeLessThanOrEqual(box.q1);
+      expect(box.q1).toBeLessThanOrEqual(box.median);
+      expect(box.median).toBeLessThanOrEqual(box.q3);
+    }
+    expect(Object.keys(diagnostics.gradients)).toContain('hidden_1');
+    expect(run.stdout).toMatch(/epoch 2 gradient norms \(mean\): global \S+ {2}hidden_1 /);
     expect(report.test.confusionMatrix).toHaveLength(10);
     const total = report.test.confusionMatrix.flat().reduce((s: number, v: number) => s + v, 0);
     expect(total).toBe(10_000);

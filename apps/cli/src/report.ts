@@ -11,6 +11,12 @@ export interface EpochReport {
   valMacroF1: number;
   seconds: number;
   samplesPerSecond: number;
+  /**
+   * The Trainer's `EpochDiagnostics` (unless `--no-diagnostics`): per-layer gradient norms,
+   * weight norms, update ratios, sparsity, box-plot summaries of activations and kernel
+   * gradients on a fixed probe batch, health flags.
+   */
+  diagnostics?: unknown;
 }
 
 /** The schema of `metrics.json` (plain JSON; the lab renders the same object). */

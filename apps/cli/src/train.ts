@@ -12,6 +12,7 @@ import type { TrainConfig } from './args.js';
 import { buildAugmentation } from './augmentation.js';
 import { chooseBackend } from './backend.js';
 import { ProgressBar } from './progress.js';
+import { attachDiagnostics, gradientOptions } from './diagnostics.js';
 import { buildRegularization } from './regularization.js';
 import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
 
@@ -89,20 +90,22 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
       penalties: regularization.penalties,
       constraints: regularization.constraints,
       augment: augmentation?.transform,
+      ...gradientOptions(config),
       // Early stopping runs after the printer, so a restored model is what the test sees.
       callbacks: [printer, ...regularization.callbacks],
     });
     const progress = new ProgressBar(io.err);
-    await trainer.fit(
+    const history = await trainer.fit(
       { x: train.x, y: train.y },
       {
         epochs: config.epochs,
         batchSize: config.batchSize,
         validationData:
           data.validation.count === 0 ? undefined : { x: validation.x, y: validation.y },
-        onProgress: (p) => progress.update(p.epoch + 1, p.epochs, p.batch, p.batches),
+        onProgress: (p) => progress.update(p.epoch + 1, p.epochs, p.batch + 1, p.batches),
       },
     );
+    attachDiagnostics(epochs, history, io);
     // numClasses is set, so the Trainer computes every classification score.
     const {
       loss,
