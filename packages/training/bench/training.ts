@@ -1,5 +1,7 @@
 // Throughput of the Trainer against tfjs-layers' model.fit on the reference MLP
-// (784-256-256-256-10, ReLU, He init, Adam 1e-3, batch 128) on real MNIST, per backend.
+// (784-256-256-256-10, ReLU, He init, Adam 1e-3, batch 128) on real MNIST, per backend:
+// plain, with per-step gradient norms (read every 50 steps), with per-epoch distributions
+// (the bench's epoch is the whole `--steps` fit, so their cost is amortized over it).
 //
 //   pnpm bench [-- --steps 40 --reps 3 --backends cpu,wasm --json out.json]
 //
@@ -12,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mlp, splitToTensors } from '@overfit/core';
 import { loadMnist } from '@overfit/core/node';
-import { Trainer } from '../src/index.js';
+import { type DiagnosticsOptions, Trainer } from '../src/index.js';
 
 interface Args {
   steps: number;
@@ -79,9 +81,14 @@ async function timed(samples: number, run: () => Promise<unknown>): Promise<Timi
   return { wall: samples / wallSeconds, cpu: samples / ((cpu.user + cpu.system) / 1e6) };
 }
 
-async function timeTrainer(data: Data): Promise<Timing> {
+async function timeTrainer(data: Data, diagnostics?: DiagnosticsOptions): Promise<Timing> {
   const model = referenceModel();
-  const trainer = new Trainer({ model, optimizer: tf.train.adam(1e-3), seed: 1 });
+  const trainer = new Trainer({
+    model,
+    optimizer: tf.train.adam(1e-3),
+    seed: 1,
+    ...(diagnostics === undefined ? {} : { diagnostics }),
+  });
   await trainer.fit({ x: data.warmX, y: data.warmY }, { epochs: 1, batchSize: BATCH });
   const timing = await timed(data.x.shape[0], () =>
     trainer.fit({ x: data.x, y: data.y }, { epochs: 1, batchSize: BATCH }),
@@ -108,6 +115,18 @@ async function timeLayersFit(data: Data): Promise<Timing> {
   return timing;
 }
 
+const RUNNERS = ['trainer', 'trainerWithStats', 'trainerWithDistributions', 'layersFit'] as const;
+type Runner = (typeof RUNNERS)[number];
+
+const RUN: Record<Runner, (data: Data) => Promise<Timing>> = {
+  trainer: (data) => timeTrainer(data),
+  trainerWithStats: (data) => timeTrainer(data, { gradientNorms: { every: 50 } }),
+  // Probe batch: the first 256 training samples; summaries of the three hidden activations
+  // and their kernels' gradients, once per fit (the bench's one epoch).
+  trainerWithDistributions: (data) => timeTrainer(data, { distributions: true }),
+  layersFit: timeLayersFit,
+};
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -121,12 +140,12 @@ async function main(): Promise<void> {
     limit: samples + WARMUP_STEPS * BATCH,
     validationSplit: 0,
   });
-  type Pair = { trainer: number; layersFit: number };
   const rows: Array<{
     backend: string;
-    samplesPerSecond: Pair;
-    samplesPerCpuSecond: Pair;
-    pairedRatio: number;
+    samplesPerSecond: Record<Runner, number>;
+    samplesPerCpuSecond: Record<Runner, number>;
+    /** Median over reps of each runner's wall throughput / the plain Trainer's in the same rep. */
+    pairedRatio: Record<Runner, number>;
   }> = [];
   for (const backend of args.backends) {
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialize`);
@@ -142,49 +161,59 @@ async function main(): Promise<void> {
       return { x, y, yOneHot: oneHot(y), warmX, warmY, warmOneHot: oneHot(warmY) };
     });
     tf.dispose([all.x, all.y]);
-    const trainer: Timing[] = [];
-    const layersFit: Timing[] = [];
-    // Interleaved repetitions in alternating order: a noisy neighbour or a warming JIT slows
-    // both runners of a pair alike, so the per-pair ratio is steadier than either number.
+    const timings = Object.fromEntries(RUNNERS.map((r) => [r, [] as Timing[]])) as Record<
+      Runner,
+      Timing[]
+    >;
+    // Interleaved repetitions in rotating order: a noisy neighbour or a warming JIT slows
+    // every runner of a rep alike, so ratios within a rep are steadier than the numbers.
     for (let r = 0; r < args.reps; r++) {
-      if (r % 2 === 0) {
-        trainer.push(await timeTrainer(data));
-        layersFit.push(await timeLayersFit(data));
-      } else {
-        layersFit.push(await timeLayersFit(data));
-        trainer.push(await timeTrainer(data));
+      for (let k = 0; k < RUNNERS.length; k++) {
+        const runner = RUNNERS[(k + r) % RUNNERS.length]!;
+        timings[runner].push(await RUN[runner](data));
       }
     }
     tf.dispose(Object.values(data));
-    const pick = (list: Timing[], key: keyof Timing) => median(list.map((t) => t[key]));
+    const pick = (key: keyof Timing) =>
+      Object.fromEntries(RUNNERS.map((r) => [r, median(timings[r].map((t) => t[key]))])) as Record<
+        Runner,
+        number
+      >;
+    const paired = Object.fromEntries(
+      RUNNERS.map((r) => [r, median(timings[r].map((t, i) => t.wall / timings.trainer[i]!.wall))]),
+    ) as Record<Runner, number>;
     rows.push({
       backend,
-      samplesPerSecond: { trainer: pick(trainer, 'wall'), layersFit: pick(layersFit, 'wall') },
-      samplesPerCpuSecond: { trainer: pick(trainer, 'cpu'), layersFit: pick(layersFit, 'cpu') },
-      // Median over reps of (Trainer / model.fit) wall-clock throughput within one pair.
-      pairedRatio: median(trainer.map((t, i) => t.wall / layersFit[i]!.wall)),
+      samplesPerSecond: pick('wall'),
+      samplesPerCpuSecond: pick('cpu'),
+      pairedRatio: paired,
     });
     const list = (ts: Timing[]) =>
       ts.map((t) => `${t.wall.toFixed(0)}/${t.cpu.toFixed(0)}`).join(', ');
     console.error(
-      `${backend} (wall/cpu samples/s): trainer ${list(trainer)} | layersFit ${list(layersFit)}`,
+      `${backend} (wall/cpu samples/s): ${RUNNERS.map((r) => `${r} ${list(timings[r])}`).join(' | ')}`,
     );
   }
   console.log(
     `\nReference MLP 784-256-256-256-10, Adam 1e-3, batch ${BATCH}, real MNIST, ${args.steps} steps x ${args.reps} reps (median)\n`,
   );
-  console.log('| backend | clock | Trainer samples/s | model.fit samples/s | Trainer / fit |');
-  console.log('| --- | --- | ---: | ---: | ---: |');
-  for (const { backend, samplesPerSecond: w, samplesPerCpuSecond: c, pairedRatio } of rows) {
-    console.log(`| ${backend} | paired wall ratio | | | ${pairedRatio.toFixed(2)} |`);
+  console.log(
+    '| backend | clock | Trainer | + grad norms (every 50) | + distributions (per epoch) | model.fit | stats cost | distributions cost | Trainer / fit |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const pct = (ratio: number) => `${((1 - ratio) * 100).toFixed(1)}%`;
+  for (const { backend, samplesPerSecond: w, samplesPerCpuSecond: c, pairedRatio: p } of rows) {
     for (const [clock, s] of [
       ['wall', w],
       ['cpu', c],
     ] as const) {
       console.log(
-        `| ${backend} | ${clock} | ${s.trainer.toFixed(0)} | ${s.layersFit.toFixed(0)} | ${(s.trainer / s.layersFit).toFixed(2)} |`,
+        `| ${backend} | ${clock} | ${s.trainer.toFixed(0)} | ${s.trainerWithStats.toFixed(0)} | ${s.trainerWithDistributions.toFixed(0)} | ${s.layersFit.toFixed(0)} | ${pct(s.trainerWithStats / s.trainer)} | ${pct(s.trainerWithDistributions / s.trainer)} | ${(s.trainer / s.layersFit).toFixed(2)} |`,
       );
     }
+    console.log(
+      `| ${backend} | paired wall ratio | 1 | ${p.trainerWithStats.toFixed(3)} | ${p.trainerWithDistributions.toFixed(3)} | ${p.layersFit.toFixed(3)} | ${pct(p.trainerWithStats)} | ${pct(p.trainerWithDistributions)} | ${(1 / p.layersFit).toFixed(2)} |`,
+    );
   }
   if (args.json !== undefined) {
     writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);

@@ -63,7 +63,9 @@ export class HistoryRecorder {
       }
     }
     const epochs = this.epochs.map((e) =>
-      e.diagnostics === undefined ? { ...e } : { ...e, diagnostics: structuredClone(e.diagnostics) },
+      e.diagnostics === undefined
+        ? { ...e }
+        : { ...e, diagnostics: structuredClone(e.diagnostics) },
     );
     const result: History = { epochs, history };
     if (this.stopReason !== undefined) result.stopReason = this.stopReason;

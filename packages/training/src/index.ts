@@ -1,3 +1,5 @@
+export type { ClipOptions, DiagnosticsOptions } from './diagnostics/options.js';
+export type { EpochDiagnostics, GradientStep, NormStats } from './diagnostics/types.js';
 export { meanSquaredError, resolveLoss, softmaxCrossEntropy } from './losses.js';
 export type { TrainerArgs } from './options.js';
 export { Trainer } from './trainer.js';

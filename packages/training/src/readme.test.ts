@@ -45,4 +45,33 @@ describe('README example', () => {
     tf.dispose([x, y, logits]);
     model.dispose();
   });
+
+  it('diagnostics and clipping', async () => {
+    const x = tf.randomNormal([256, 20], 0, 1, 'float32', 1);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, 1), 0), 'int32'));
+    const model = mlp({ inputShape: [20], hiddenUnits: [32, 32], outputUnits: 2, seed: 1 });
+    const trainer = new Trainer({
+      model,
+      optimizer: tf.train.adam(1e-2),
+      seed: 1,
+      clip: { globalNorm: 1 },
+      diagnostics: {
+        gradientNorms: { every: 4 },
+        distributions: { probeSize: 128, bins: 20 },
+        healthThresholds: { minRatio: 1e-4 },
+      },
+    });
+    const h = await trainer.fit({ x, y }, { epochs: 3, batchSize: 32, validationData: { x, y } });
+    const d = h.epochs[2]!.diagnostics!;
+    expect(d.gradientNorms!.perLayer.hidden_1!.mean).toBeGreaterThan(0);
+    expect(h.history.gradNorm).toHaveLength(3);
+    expect(d.activations!.hidden_1_activation!.count).toBe(128 * 32);
+    expect(d.gradients!.hidden_1!.histogram.counts).toHaveLength(20);
+    expect(d.health!.vanishing).toBe(false);
+    expect(d.deadFraction!.hidden_2_activation).toBeGreaterThanOrEqual(0);
+    expect(d.sparsity['output/kernel']).toBeGreaterThanOrEqual(0);
+    expect(h.gradientSteps).toHaveLength(24);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
 });

@@ -1,10 +1,10 @@
 import type { Parameter, ParameterConstraint, PenaltyTerm, Rng, Transform } from '@overfit/core';
+import { l2Norms } from '@overfit/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EpochOrder } from './batches.js';
 import { clipGradients } from './diagnostics/clip.js';
 import type { ResolvedClip } from './diagnostics/options.js';
-import { l2Norms } from '@overfit/metrics';
 import { type CheckedData, denseTargets } from './targets.js';
 import type { LossFn, LossHook } from './types.js';
 
@@ -100,7 +100,10 @@ function allFinite(tensors: tf.Tensor[]): tf.Scalar {
 }
 
 /** `||w_after - w_before||_2 / ||w_before||_2` per variable (NaN where `w_before` is 0). */
-function updateRatios(variables: readonly tf.Variable[], before: readonly tf.Tensor[]): tf.Tensor1D {
+function updateRatios(
+  variables: readonly tf.Variable[],
+  before: readonly tf.Tensor[],
+): tf.Tensor1D {
   return tf.div(
     l2Norms(variables.map((v, i) => tf.sub(v, before[i]!))),
     l2Norms(before),
@@ -185,9 +188,9 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
         correct,
         lossFinite,
         gradsFinite,
+        ...(gradNorms === undefined ? {} : { gradNorms }),
+        ...(ratios === undefined ? {} : { updateRatios: ratios }),
       };
-      if (gradNorms !== undefined) (outputs as { gradNorms?: tf.Tensor1D }).gradNorms = gradNorms;
-      if (ratios !== undefined) (outputs as { updateRatios?: tf.Tensor1D }).updateRatios = ratios;
       penalty = undefined; // handed to the caller
       return outputs;
     } finally {

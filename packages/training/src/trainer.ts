@@ -16,8 +16,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchBounds, EpochOrder } from './batches.js';
 import { CallbackList } from './callbacks.js';
-import { type EvalPlan, evaluateData, predictData } from './evaluate.js';
 import { DiagnosticsSession } from './diagnostics/session.js';
+import { type EvalPlan, evaluateData, predictData } from './evaluate.js';
 import { epochLogs, HistoryRecorder, METRIC_KEYS } from './history.js';
 import { WindowMeter, type WindowReading } from './meter.js';
 import {
@@ -85,8 +85,9 @@ function addReading(totals: EpochTotals, r: WindowReading): void {
  * tfjs-layers-compatible callbacks, cancellation and a plain-JSON {@link History}.
  *
  * Each step runs, in one `tf.tidy` and without waiting for the device: batch → augment →
- * forward (training mode) → loss + penalties → gradients → non-finite check → optimizer
- * update → constraints (see `trainStep`). Losses are summed on the device and read once per
+ * forward (training mode) → loss + penalties → gradients → non-finite check → gradient
+ * statistics → clipping → optimizer update → constraints (see `trainStep`). With
+ * `diagnostics` / `clip`, each epoch's {@link EpochLog} carries `gradNorm` and `diagnostics`. Losses are summed on the device and read once per
  * epoch, or every `logEvery` steps.
  *
  * @example
@@ -258,7 +259,7 @@ export class Trainer {
       numClasses: a.numClasses,
       classification: a.classification,
       clip: a.clip,
-      recordNorms: a.diagnostics !== undefined || a.clip !== undefined,
+      recordNorms: a.diagnostics?.every !== undefined || a.clip !== undefined,
     };
     const diagnostics = DiagnosticsSession.create({
       model: a.model,
@@ -289,7 +290,7 @@ export class Trainer {
     const classification = this.args.classification;
     return METRIC_KEYS.filter((k) => {
       if (k === 'penalty') return run.hasPenalty;
-      if (k === 'gradNorm') return run.diagnostics !== undefined;
+      if (k === 'gradNorm') return run.diagnostics?.recordsNorms === true;
       if (k === 'accuracy') return classification;
       if (k === 'valLoss') return run.validation !== undefined;
       if (k === 'valAccuracy' || k === 'valMacroF1')

@@ -14,7 +14,8 @@ function rawGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor1D): Floa
   return tf.tidy(() => {
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const { grads } = tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 3), model.apply(x) as tf.Tensor) as tf.Scalar,
+      () =>
+        tf.losses.softmaxCrossEntropy(tf.oneHot(y, 3), model.apply(x) as tf.Tensor) as tf.Scalar,
       vars,
     );
     return vars.map((v) => grads[v.name]!.dataSync() as Float32Array);
@@ -76,7 +77,7 @@ describe(`gradient clipping [${testBackend}]`, () => {
     );
   });
 
-  it("by value: clip_grad_value_ clamps each element to [-v, v]; after the norm clip when both", async () => {
+  it('by value: clip_grad_value_ clamps each element to [-v, v]; after the norm clip when both', async () => {
     const v = 0.01;
     const { w0, w1, g } = await oneStep({ value: v });
     expect(g.some((t) => t.some((x) => Math.abs(x) > v))).toBe(true);

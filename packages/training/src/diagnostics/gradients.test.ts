@@ -63,12 +63,7 @@ describe(`gradient norms [${testBackend}]`, () => {
     disposables.push(data);
     const model = softmaxRegression(3);
     const [w, b] = model.getWeights().map((t) => t.arraySync()) as [number[][], number[]];
-    const { dw, db } = closedFormGradient(
-      data.x.arraySync(),
-      Array.from(data.y.dataSync()),
-      w,
-      b,
-    );
+    const { dw, db } = closedFormGradient(data.x.arraySync(), Array.from(data.y.dataSync()), w, b);
     const trainer = new Trainer({
       model,
       optimizer: tf.train.sgd(0.1),
@@ -109,7 +104,7 @@ describe(`gradient norms [${testBackend}]`, () => {
         () => tf.losses.softmaxCrossEntropy(yb, replica.apply(xb) as tf.Tensor) as tf.Scalar,
         replica.trainableWeights.map((v) => v.read() as tf.Variable),
       );
-      const gs = replica.trainableWeights.map((v) => grads[v.read().name]!);
+      const gs = replica.trainableWeights.map((v) => grads[(v.read() as tf.Variable).name]!);
       const norms = gs.map((g) => norm(g.dataSync()));
       expected.push({
         global: norm(norms),
@@ -131,7 +126,9 @@ describe(`gradient norms [${testBackend}]`, () => {
     expect(h.gradientSteps!.map((s) => s.step)).toEqual([0, 1, 2]);
     h.gradientSteps!.forEach((s, i) => {
       close(s.global, expected[i]!.global);
-      names.forEach((n, l) => close(s.perLayer[n]!, expected[i]!.perLayer[l]!));
+      names.forEach((n, l) => {
+        close(s.perLayer[n]!, expected[i]!.perLayer[l]!);
+      });
     });
     const g = h.epochs[0]!.diagnostics!.gradientNorms!;
     close(g.global.mean, expected.reduce((sum, e) => sum + e.global, 0) / 3);

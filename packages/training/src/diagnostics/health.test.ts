@@ -13,7 +13,15 @@ async function deepNet(activation: 'sigmoid' | 'relu', init: 'glorotUniform' | '
   const x = tf.randomNormal([64, 16], 0, 1, 'float32', 11);
   const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, 1), 0), 'int32'));
   disposables.push(x, y);
-  const model = mlp({ inputShape: [16], depth: 10, width: 32, activation, init, outputUnits: 2, seed: 3 });
+  const model = mlp({
+    inputShape: [16],
+    depth: 10,
+    width: 32,
+    activation,
+    init,
+    outputUnits: 2,
+    seed: 3,
+  });
   const trainer = new Trainer({
     model,
     optimizer: tf.train.sgd(0.01),

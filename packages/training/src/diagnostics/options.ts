@@ -16,6 +16,9 @@ import { defaultDistributionLayers } from './layers.js';
  * scaled by `min(1, c / (||g||_global + 1e-6))`, torch's formula); `value` = Keras'
  * `clipvalue` / `clip_grad_value_` (each element clamped to `[-v, v]`), applied after the
  * norm clip when both are set (Keras' order).
+ *
+ * @example
+ * new Trainer({ model, optimizer, clip: { globalNorm: 1 } }); // history: diagnostics.preClipGlobalNorm
  */
 export interface ClipOptions {
   /** Threshold c > 0 on the global L2 norm of all gradients. */
@@ -24,7 +27,12 @@ export interface ClipOptions {
   value?: number;
 }
 
-/** What the Trainer measures (see the README's "Diagnostics" schema). */
+/**
+ * What the Trainer measures (see the README's "Diagnostics and clipping" schema).
+ *
+ * @example
+ * new Trainer({ model, optimizer, diagnostics: { gradientNorms: true, distributions: { probeSize: 256 } } });
+ */
 export interface DiagnosticsOptions {
   /**
    * Per-step gradient norms (per parameter, per layer, global) and update / weight ratios,
@@ -101,7 +109,11 @@ export function resolveDiagnostics(
       diagnostics,
       'an object { gradientNorms?, distributions?, healthThresholds? }',
     );
-  checkKnownKeys('diagnostics', diagnostics, ['gradientNorms', 'distributions', 'healthThresholds']);
+  checkKnownKeys('diagnostics', diagnostics, [
+    'gradientNorms',
+    'distributions',
+    'healthThresholds',
+  ]);
   const d = diagnostics as DiagnosticsOptions;
   const norms = flagOrObject('diagnostics.gradientNorms', d.gradientNorms);
   let every: number | undefined;

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Mean, maximum and last value of a quantity over an epoch's steps. */
+/** Mean, maximum and last value of a quantity over an epoch's steps, e.g. `{ mean: 0.4, max: 0.9, last: 0.3 }`. */
 export interface NormStats {
   mean: number;
   max: number;
   last: number;
 }
 
-/** One recorded step of {@link History.gradientSteps}: global and per-layer gradient norms. */
+/** One recorded step of `History.gradientSteps`, e.g. `{ step: 7, global: 0.8, perLayer: { hidden_1: 0.5, output: 0.6 } }`. */
 export interface GradientStep {
   /** Global step index (`epoch * stepsPerEpoch + batch`). */
   step: number;

@@ -64,10 +64,21 @@ export class DiagnosticsSession {
     const trainable = inputs.variables.map((v) => {
       const p = byVariable.get(v);
       return (
-        p ?? { name: v.name, layerName: v.name, kind: 'other' as const, trainable: true, variable: v }
+        p ?? {
+          name: v.name,
+          layerName: v.name,
+          kind: 'other' as const,
+          trainable: true,
+          variable: v,
+        }
       );
     });
     return new DiagnosticsSession(inputs, trainable);
+  }
+
+  /** Whether steps measure gradient norms: for the statistics, or the pre-clip norm. */
+  get recordsNorms(): boolean {
+    return this.every !== undefined || this.inputs.clip !== undefined;
   }
 
   /** Every recorded step of the fit (with gradient norms on), for `History.gradientSteps`. */

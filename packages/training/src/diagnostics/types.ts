@@ -11,6 +11,10 @@ export type { GradientStep, NormStats };
  * gradients, every step), `updateRatios` and `health`. With `diagnostics.distributions`:
  * `activations`, `gradients`, `deadFraction`. With `clip`: `preClipGlobalNorm`. Whenever
  * any of them is on: `weightNorms`, `sparsity` (end of epoch).
+ *
+ * @example
+ * const d = history.epochs.at(-1)!.diagnostics!;
+ * d.gradientNorms?.perLayer.hidden_1.mean; d.activations?.hidden_1_activation.median; d.health?.vanishing;
  */
 export interface EpochDiagnostics {
   gradientNorms?: {
