@@ -128,9 +128,17 @@ describe('overfit command line', () => {
   });
 
   it('reads gradient flags', () => {
-    const command = parseCommandLine('train --clip-norm 1 --clip-value 0.5 --no-diagnostics'.split(' '));
-    expect(command.kind === 'train' && command.config).toMatchObject({ clipNorm: 1, clipValue: 0.5, diagnostics: false });
-    expect(() => parseCommandLine(['train', '--clip-norm', '0'])).toThrow('--clip-norm must be a number > 0, got 0');
+    const command = parseCommandLine(
+      'train --clip-norm 1 --clip-value 0.5 --no-diagnostics'.split(' '),
+    );
+    expect(command.kind === 'train' && command.config).toMatchObject({
+      clipNorm: 1,
+      clipValue: 0.5,
+      diagnostics: false,
+    });
+    expect(() => parseCommandLine(['train', '--clip-norm', '0'])).toThrow(
+      '--clip-norm must be a number > 0, got 0',
+    );
   });
 
   it('accepts an augmentation spec or preset', () => {

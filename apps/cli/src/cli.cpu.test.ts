@@ -50,10 +50,17 @@ describe('overfit train (built CLI)', () => {
     for (const key of ['loss', 'valLoss', 'valAccuracy', 'valMacroF1'])
       expect(Number.isFinite(report.epochs[1][key])).toBe(true);
     expect(report.test.macroF1).toBeGreaterThan(0.85);
-    expect(report.config).toMatchObject({ clipNorm: 5, earlyStopping: { patience: 3, restoreBestWeights: true } });
+    expect(report.config).toMatchObject({
+      clipNorm: 5,
+      earlyStopping: { patience: 3, restoreBestWeights: true },
+    });
     expect(report.earlyStopping).toMatchObject({ restoredBestWeights: true });
     const diagnostics = report.epochs[1].diagnostics;
-    expect(Object.keys(diagnostics.gradientNorms.perLayer).sort()).toEqual(['hidden_1', 'hidden_2', 'output']);
+    expect(Object.keys(diagnostics.gradientNorms.perLayer).sort()).toEqual([
+      'hidden_1',
+      'hidden_2',
+      'output',
+    ]);
     expect(diagnostics.preClipGlobalNorm.max).toBeGreaterThan(0);
     for (const layer of ['hidden_1_activation', 'hidden_2_activation']) {
       const box = diagnostics.activations[layer];

@@ -14,14 +14,20 @@ export function gradientOptions(config: TrainConfig): Pick<TrainerArgs, 'clip' |
         };
   return {
     ...(clip ? { clip } : {}),
-    ...(config.diagnostics ? { diagnostics: { gradientNorms: { every: 50 }, distributions: true } } : {}),
+    ...(config.diagnostics
+      ? { diagnostics: { gradientNorms: { every: 50 }, distributions: true } }
+      : {}),
   };
 }
 
 const fixed = (value: number | undefined) => (value === undefined ? 'n/a' : value.toExponential(2));
 
 /** Copies each epoch's diagnostics into the report and prints per-layer gradient norms. */
-export function attachDiagnostics(epochs: EpochReport[], history: History, io: Pick<TrainIO, 'out'>): void {
+export function attachDiagnostics(
+  epochs: EpochReport[],
+  history: History,
+  io: Pick<TrainIO, 'out'>,
+): void {
   history.epochs.forEach((log, index) => {
     const record = epochs[index];
     if (!record || !log.diagnostics) return;
@@ -32,7 +38,13 @@ export function attachDiagnostics(epochs: EpochReport[], history: History, io: P
       .map(([layer, stats]) => `${layer} ${fixed(stats.mean)}`)
       .join('  ');
     const health = log.diagnostics.health;
-    const flags = health ? [health.vanishing ? 'VANISHING' : '', health.exploding ? 'EXPLODING' : ''].filter(Boolean).join(' ') : '';
-    io.out(`epoch ${record.epoch} gradient norms (mean): global ${fixed(norms.global.mean)}  ${layers}${flags ? `  ${flags}` : ''}`);
+    const flags = health
+      ? [health.vanishing ? 'VANISHING' : '', health.exploding ? 'EXPLODING' : '']
+          .filter(Boolean)
+          .join(' ')
+      : '';
+    io.out(
+      `epoch ${record.epoch} gradient norms (mean): global ${fixed(norms.global.mean)}  ${layers}${flags ? `  ${flags}` : ''}`,
+    );
   });
 }

@@ -11,8 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
 import { buildAugmentation } from './augmentation.js';
 import { chooseBackend } from './backend.js';
-import { ProgressBar } from './progress.js';
 import { attachDiagnostics, gradientOptions } from './diagnostics.js';
+import { ProgressBar } from './progress.js';
 import { buildRegularization } from './regularization.js';
 import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
 
