@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'tsup';
+
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+
+/**
+ * Bundles `bench/<name>.ts` with every @overfit package taken from source (a bench never
+ * measures a stale dist); tfjs stays external so the bench picks its backend.
+ */
+export function overfitBench(name: string) {
+  return defineConfig({
+    entry: { [name]: `bench/${name}.ts` },
+    format: ['esm'],
+    outDir: 'dist-bench',
+    platform: 'node',
+    target: 'node20',
+    dts: false,
+    clean: true,
+    silent: true,
+    external: [/^@tensorflow\//],
+    noExternal: [/^@overfit\//],
+    esbuildOptions(options) {
+      options.alias = {
+        '@overfit/core/node': `${packagesDir}core/src/node.ts`,
+        ...Object.fromEntries(
+          ['core', 'metrics', 'regularizers', 'augmentation', 'early-stopping', 'training'].map(
+            (pkg) => [`@overfit/${pkg}`, `${packagesDir}${pkg}/src/index.ts`],
+          ),
+        ),
+      };
+    },
+  });
+}
