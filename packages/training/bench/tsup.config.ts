@@ -1,3 +1,3 @@
-import { overfitBench } from '../../../tsup.bench.ts';
+import { overfitBench } from '../../../tsup.bench';
 
 export default overfitBench('training');
