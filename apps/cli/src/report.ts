@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EarlyStoppingResult } from '@overfit/early-stopping';
 import type { TrainConfig } from './args.js';
 
 /** One epoch as the report records it (1-based `epoch`). */
@@ -46,4 +47,20 @@ export function formatEpoch(e: EpochReport): string {
     `val_acc ${e.valAccuracy.toFixed(4)}  val_macro_f1 ${e.valMacroF1.toFixed(4)}  ` +
     `(${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSecond)} samples/s)`
   );
+}
+
+/**
+ * The early-stopping outcome with 1-based epochs, as every other line the CLI prints
+ * (`EarlyStopping.result()` counts epochs from 0, like the callback protocol).
+ */
+export function describeEarlyStopping(result: EarlyStoppingResult): string {
+  const best =
+    result.bestEpoch === null
+      ? 'no finite value was seen'
+      : `best ${result.monitor} ${result.bestValue} at epoch ${result.bestEpoch + 1}`;
+  const stopped =
+    result.stoppedEpoch === null
+      ? 'ran every epoch'
+      : `stopped after epoch ${result.stoppedEpoch + 1} (${result.stopReason})`;
+  return `early stopping: ${stopped}; ${best}${result.restoredBestWeights ? '; best weights restored' : ''}`;
 }

@@ -14,7 +14,13 @@ import { chooseBackend } from './backend.js';
 import { attachDiagnostics, gradientOptions } from './diagnostics.js';
 import { ProgressBar } from './progress.js';
 import { buildRegularization } from './regularization.js';
-import { type EpochReport, formatEpoch, type TrainReport, writeReport } from './report.js';
+import {
+  describeEarlyStopping,
+  type EpochReport,
+  formatEpoch,
+  type TrainReport,
+  writeReport,
+} from './report.js';
 
 export interface TrainIO {
   out: (line: string) => void;
@@ -117,7 +123,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainRepo
       `test: macro-F1 ${macroF1.toFixed(4)}  accuracy ${accuracy.toFixed(4)}  loss ${loss.toFixed(4)}`,
     );
     const earlyStopping = regularization.earlyStopping?.result();
-    if (earlyStopping) io.out(`early stopping: ${earlyStopping.message}`);
+    if (earlyStopping) io.out(describeEarlyStopping(earlyStopping));
     const report: TrainReport = {
       backend: choice.name,
       config,
