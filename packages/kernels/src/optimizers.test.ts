@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { onWasm, testBackend } from '../../../test/backend.js';
 import { installKernels, uninstallKernels } from './install.js';
 import { simdUpdates } from './simd-module.js';
-import { wasmMemory } from './update-kernels.js';
 import { expectClose, randomTensor } from './test-reference.js';
+import { wasmMemory } from './update-kernels.js';
 
 const SHAPES = [[13, 7], [7], [7, 3], [3]];
 
