@@ -134,6 +134,94 @@ describe('affine family', () => {
   });
 });
 
+describe('two-axis shear (issue 16)', () => {
+  const det = (m: number[]) =>
+    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) -
+    m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) +
+    m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+  const shearParams = (sx: number, sy: number) => ({
+    angle: [0],
+    tx: [0],
+    ty: [0],
+    scale: [1],
+    shearX: [sx],
+    shearY: [sy],
+  });
+
+  it('composes an x-shear and a y-shear: determinant 1 for any pair, (45, 45) not singular', () => {
+    const t = affine({
+      shear: [
+        [-89, 89],
+        [-89, 89],
+      ],
+    });
+    for (const [sx, sy] of [
+      [30, 30],
+      [45, 45],
+      [50, 50],
+      [60, 30],
+      [-70, 20],
+      [89, -89],
+    ] as const) {
+      const [inverse] = t.inverseMatrices(shearParams(sx, sy), [1, 28, 28, 1]);
+      expect(det(inverse!)).toBeCloseTo(1, 9);
+    }
+    // Closed form: x' = x + tan(sx) y, then y' = y + tan(sy) x'.
+    const [inv] = t.inverseMatrices(shearParams(30, 30), [1, 1, 1, 1]); // centre (0, 0)
+    const a = Math.tan(Math.PI / 6);
+    const forward = [1, a, 0, a, 1 + a * a, 0, 0, 0, 1];
+    const product = [0, 1, 2].flatMap((r) =>
+      [0, 1, 2].map((c) =>
+        [0, 1, 2].reduce((acc, k) => acc + inv![r * 3 + k]! * forward[k * 3 + c]!, 0),
+      ),
+    );
+    product.forEach((v, i) => {
+      expect(v).toBeCloseTo([1, 0, 0, 0, 1, 0, 0, 0, 1][i]!, 12);
+    });
+  });
+
+  it('keeps the area of a square at shear (30, 30)', async () => {
+    // An 8x8 white square in the middle of a black 28x28 image: bilinear resampling under
+    // an area-preserving map keeps the total intensity (64) up to interpolation error; the
+    // old one-matrix shear scaled it by 1 - tan^2(30 deg) = 2/3.
+    const x = tf.tidy(() =>
+      tf.pad(tf.ones([1, 8, 8, 1]), [
+        [0, 0],
+        [10, 10],
+        [10, 10],
+        [0, 0],
+      ]),
+    );
+    const t = affine({
+      shear: [
+        [-45, 45],
+        [-45, 45],
+      ],
+    });
+    for (const [sx, sy] of [
+      [30, 30],
+      [45, 45],
+    ] as const) {
+      const y = t.apply(x, shearParams(sx, sy));
+      const total = (await tf.sum(y).data())[0]!;
+      expect(Math.abs(total - 64) / 64).toBeLessThan(0.02);
+      y.dispose();
+    }
+    x.dispose();
+  });
+
+  it('never mirrors a random draw, even with wide shear ranges', () => {
+    const t = affine({
+      shear: [
+        [-60, 60],
+        [-60, 60],
+      ],
+    });
+    const params = t.sampleParams([2000, 28, 28, 1], new Rng(16));
+    for (const m of t.inverseMatrices(params, [2000, 28, 28, 1])) expect(det(m)).toBeCloseTo(1, 9);
+  });
+});
+
 describe('perspective', () => {
   it('solves the homography through 4 points', () => {
     const from: [number, number][] = [
