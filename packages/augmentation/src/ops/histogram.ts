@@ -56,7 +56,10 @@ export function equalizeImages(x: tf.Tensor4D): tf.Tensor4D {
     const levels = toLevelRows(x);
     const hist = histograms(levels);
     const rows = hist.shape[0];
-    const top = tf.sum(tf.mul(tf.oneHot(tf.max(levels, 1), 256, 1, 0, 'float32'), hist), 1, true);
+    // Count of the top level present. Not through oneHot: tfjs-backend-wasm 4.22's OneHot
+    // ignores dtype 'float32' (it writes int32 bits: 1 reads as 1.4e-45).
+    const isTop = tf.cast(tf.equal(levels, tf.max(levels, 1, true)), 'float32');
+    const top = tf.sum(isTop, 1, true);
     const step = tf.floor(tf.div(tf.sub(h * w, top), 255));
     const safeStep = tf.maximum(step, 1);
     const before = tf.sub(tf.cumsum(hist, 1), hist);
