@@ -283,6 +283,42 @@ describe('crops', () => {
     );
   });
 
+  it('an enlarging randomResizedCrop samples only inside its box (issue 16)', async () => {
+    // A white 28x28 image with a black 8x8 box at (10, 6): resizing the box to 16x16 must
+    // stay black (torchvision gives max 0; the projective warp gave 0.44 at the edges).
+    const x = tf.tidy(() =>
+      tf.sub(
+        1,
+        tf.pad(tf.ones([1, 8, 8, 1]), [
+          [0, 0],
+          [10, 10],
+          [6, 14],
+          [0, 0],
+        ]),
+      ),
+    );
+    const t = randomResizedCrop({ size: 16 });
+    const box = { top: [10], left: [6], height: [8], width: [8] };
+    const y = t.apply(x, box);
+    expect(y.shape).toEqual([1, 16, 16, 1]);
+    expect((await tf.max(y).data())[0]).toBe(0);
+    expectNoLeak(() => t.apply(x, box));
+    // Closed form along one axis, 2 pixels [a, b] -> 4: src = (j + 0.5) / 2 - 0.5 clamped to
+    // [0, 1]: a, 0.75a + 0.25b, 0.25a + 0.75b, b.
+    const row = tf.tensor4d([0.2, 0.6, 0.9], [1, 1, 3, 1]);
+    const wide = randomResizedCrop({ size: [1, 4] }).apply(row, {
+      top: [0],
+      left: [1],
+      height: [1],
+      width: [2],
+    });
+    await expectClose(wide, tf.tensor4d([0.6, 0.675, 0.825, 0.9], [1, 1, 4, 1]), 1e-6);
+    expect(() => t.apply(x, { top: [24], left: [0], height: [8], width: [8] })).toThrow(
+      /params box 0 .* inside the 28x28 image/,
+    );
+    tf.dispose([x, y, row, wide]);
+  });
+
   it('centerCrop matches torchvision offsets and pads when larger', async () => {
     const x = ramp(1, 7, 6, 1);
     const t = centerCrop({ size: [4, 3] });
