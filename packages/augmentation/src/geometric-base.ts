@@ -18,7 +18,7 @@ export interface WarpArgs {
   interpolation?: Interpolation;
   /** How pixels mapped from outside the image are filled; default `'constant'`. */
   fillMode?: FillMode;
-  /** Value of those pixels when `fillMode` is `'constant'`; default 0. */
+  /** Value of those pixels when `fillMode` is `'constant'`, in [0, 1]; default 0. */
   fillValue?: number;
 }
 export const WARP_KEYS = ['p', 'interpolation', 'fillMode', 'fillValue'] as const;
@@ -42,7 +42,11 @@ export abstract class GeometricAugmentation<P> extends Augmentation<P> {
       INTERPOLATIONS,
     );
     this.fillMode = checkOneOf('fillMode', args.fillMode ?? defaults.fillMode, FILL_MODES);
-    this.fillValue = checkNumber('fillValue', args.fillValue ?? defaults.fillValue);
+    // Images are in [0, 1]: a fill outside it would leave the range (erasing refuses too).
+    this.fillValue = checkNumber('fillValue', args.fillValue ?? defaults.fillValue, {
+      min: 0,
+      max: 1,
+    });
   }
 
   /** Per-image inverse matrices (output -> input) for a batch of `shape`. */

@@ -125,6 +125,14 @@ describe('affine family', () => {
       /fillMode must be one of 'constant', 'reflect', 'wrap', 'nearest'/,
     );
     expect(() => rotate({ degrees: 5, angle: 3 } as never)).toThrow(/'angle' is not an option/);
+    // Fill values live in the image range [0, 1], as for erasing (issue 16).
+    expect(() => rotate({ degrees: 5, fillValue: 2 })).toThrow(
+      'fillValue must be a number in [0, 1], got 2',
+    );
+    expect(() => perspective({ fillValue: -0.5 })).toThrow(
+      /fillValue must be a number in \[0, 1\]/,
+    );
+    expect(() => centerCrop({ size: 4, fillValue: 1.5 })).toThrow(/fillValue .* got 1.5/);
     expect(() => rotate({} as never)).toThrow(/rotate.degrees must be given/);
     const t = rotate({ degrees: 5 });
     expect(() => t.apply(ramp(2, 3, 3, 1), t.sampleParams([3, 3, 3, 1], new Rng(1)))).toThrow(
@@ -260,7 +268,7 @@ describe('perspective', () => {
 describe('crops', () => {
   it('randomCrop equals a slice at the drawn offset, and pads with the fill value', async () => {
     const x = ramp(2, 6, 6, 1);
-    const t = randomCrop({ size: [3, 4], padding: 1, fillValue: -1 });
+    const t = randomCrop({ size: [3, 4], padding: 1, fillValue: 1 });
     const y = t.apply(x, { top: [2, -1], left: [1, 0] });
     expect(y.shape).toEqual([2, 3, 4, 1]);
     const [a, b] = tf.split(x, 2);
@@ -272,7 +280,7 @@ describe('crops', () => {
         [0, 0],
         [0, 0],
       ],
-      -1,
+      1,
     );
     await expectClose(y, tf.concat([tf.slice(a!, [0, 2, 1, 0], [1, 3, 4, 1]), second]), 0);
     const drawn = t.sampleParams([500, 6, 6, 1], new Rng(1));
