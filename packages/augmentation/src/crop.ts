@@ -226,10 +226,10 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
     return out;
   }
   /**
-   * Crops and resizes by two matrix products per batch ({@link resizeBoxes}), not by the
-   * projective warp: bilinear taps are clamped to each box, so an enlarging crop never
-   * blends in pixels from outside it (the warp's `x_in = left + (x + 0.5)·w/W - 0.5` reaches
-   * half a pixel past the box edge).
+   * Crops and resizes each box ({@link resizeBoxes}: per-image resize ops on cpu, two
+   * batched gathers elsewhere), not by the projective warp: taps are clamped to each box,
+   * so an enlarging crop never blends in pixels from outside it (the warp's
+   * `x_in = left + (x + 0.5)·w/W - 0.5` reaches half a pixel past the box edge).
    */
   override apply(images: tf.Tensor, params: BoxParams): tf.Tensor {
     const [n, h, w] = checkImages(images);

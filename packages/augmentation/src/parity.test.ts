@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../../../test/backend.js';
 import type { Augmentation } from './augmentation.js';
 import * as augmentations from './index.js';
+import { sampleAt } from './ops/warp.js';
 
 /**
  * torchvision 0.14 / OpenCV parity: every deterministic transform with fixed parameters on
@@ -55,6 +56,14 @@ function input(name: string): tf.Tensor4D {
 
 /** Our output, mapped into torchvision's convention where the case says so. */
 function oursInTorchvisionTerms(c: ParityCase, x: tf.Tensor4D): tf.Tensor {
+  if (c.factory === 'sampleAt') {
+    // Elastic's resampler with a given displacement field (pixels).
+    const [, h, w] = x.shape;
+    const field = (key: string) => tf.tensor3d(float32(String(c.params[key])), [1, h, w]);
+    const xs = tf.add(tf.reshape(tf.range(0, w, 1, 'float32'), [1, 1, w]), field('dx'));
+    const ys = tf.add(tf.reshape(tf.range(0, h, 1, 'float32'), [1, h, 1]), field('dy'));
+    return sampleAt(x, xs, ys, { interpolation: 'bilinear', fillMode: 'constant', fillValue: 0 });
+  }
   const t = build(c);
   const out = t.apply(x, c.params);
   if (c.mapping === 'posterizeUint8') return tf.mul(out, 256 / 255);

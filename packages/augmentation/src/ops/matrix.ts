@@ -67,7 +67,8 @@ function cosSin(degrees: number): [number, number] {
 
 /**
  * Forward rotation by `degrees`, counter-clockwise as seen on screen (torchvision's
- * convention); with y pointing down that is `x' = x cos + y sin, y' = -x sin + y cos`.
+ * `F.rotate`; its `F.affine` turns clockwise, so ours is `F.affine(angle=-degrees)`);
+ * with y pointing down that is `x' = x cos + y sin, y' = -x sin + y cos`.
  */
 export function rotation(degrees: number): Mat3 {
   const [c, s] = cosSin(degrees);
