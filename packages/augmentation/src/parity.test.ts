@@ -141,9 +141,9 @@ describe(`torchvision parity (${fixture.generator})`, () => {
   }
 
   afterAll(() => {
-    const max = worst.reduce((m, [, e]) => Math.max(m, e), 0);
+    const [name, max] = worst.reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
     console.info(
-      `torchvision parity on ${testBackend}: ${worst.length} cases, max abs error ${max.toExponential(2)}`,
+      `torchvision parity on ${testBackend}: ${worst.length} cases, max abs error ${max.toExponential(2)} (${name})`,
     );
   });
 });
