@@ -112,7 +112,7 @@ export function claheImages(
       const batch = tf.floor(tf.div(clipped, 256));
       const residual = tf.sub(clipped, tf.mul(batch, 256));
       const step = tf.maximum(tf.floor(tf.div(256, tf.maximum(residual, 1))), 1);
-      const bin = tf.range(0, 256, 1, 'float32').reshape([1, 256]);
+      const bin = tf.reshape(tf.range(0, 256, 1, 'float32'), [1, 256]);
       // Bin i gets one of the residual pixels when i = k · step for some k < residual.
       const onGrid = tf.equal(tf.mod(bin, step), 0);
       const early = tf.less(tf.floor(tf.div(bin, step)), residual);
