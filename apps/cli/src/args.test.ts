@@ -65,7 +65,7 @@ describe('overfit command line', () => {
     ],
     [
       ['train', '--backend', 'webgl'],
-      "--backend must be one of 'auto', 'tensorflow', 'wasm', 'cpu', got \"webgl\"",
+      "--backend must be one of 'auto', 'tensorflow', 'webgpu', 'wasm', 'cpu', got \"webgl\"",
     ],
     [['train', '--validation-split', '1'], '--validation-split must be a number in [0, 1), got 1'],
     [['train', '--bogus'], "Unknown option '--bogus'"],

@@ -13,7 +13,7 @@ import { parseKeyValueSpec, specNumber } from './spec.js';
 /** Activations `--activation` accepts (those of core's `mlp`). */
 export const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus'] as const;
 /** Backends `--backend` accepts; `auto` tries them in this order. */
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 /** Everything `overfit train` was asked to do, validated. Recorded as the report's `config`. */
 export interface TrainConfig {
@@ -55,12 +55,16 @@ export interface EarlyStoppingFlag {
   restoreBestWeights: boolean;
 }
 
-export type Command = { kind: 'help'; text: string } | { kind: 'train'; config: TrainConfig };
+export type Command =
+  | { kind: 'help'; text: string }
+  | { kind: 'train'; config: TrainConfig }
+  | { kind: 'doctor' };
 
 /** A bad command line: printed as one line, exit code 2. */
 export class UsageError extends OverfitError {}
 
 export const USAGE = `usage: overfit train [options]
+       overfit doctor        which backends load here and why not (Vulkan drivers, WebGPU adapter, kernels)
 
 Trains an MLP (784-hidden x depth-10) on real MNIST and reports validation macro-F1 per epoch
 and the final test macro-F1 and accuracy.
@@ -73,7 +77,8 @@ options:
   --depth N             hidden layers (default 3)
   --activation NAME     ${ACTIVATIONS.join(' | ')} (default relu)
   --seed N              seed of init, shuffling and dropout (default 1)
-  --backend NAME        ${BACKENDS.join(' | ')} (default auto: tensorflow, wasm, cpu)
+  --backend NAME        ${BACKENDS.join(' | ')} (default auto: tensorflow, webgpu on a
+                        hardware adapter, wasm, cpu; webgpu forced also runs on a software one)
   --limit N             use only the first N training images (default all 60000)
   --validation-split X  fraction of the training images held out (default 0.1)
   --report DIR          write DIR/metrics.json
@@ -195,10 +200,17 @@ function parseOrThrow(argv: readonly string[]): Command {
   if (values.help) return { kind: 'help', text: USAGE };
   const [command, ...rest] = positionals;
   if (command === undefined)
-    throw new UsageError(`missing command: expected 'train' (see overfit --help)`);
-  if (command !== 'train')
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected 'train'`);
+    throw new UsageError(`missing command: expected 'train' or 'doctor' (see overfit --help)`);
+  if (command !== 'train' && command !== 'doctor')
+    throw new UsageError(
+      `unknown command ${JSON.stringify(command)}: expected 'train' or 'doctor'`,
+    );
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+  if (command === 'doctor') {
+    const given = Object.keys(values);
+    if (given.length > 0) throw new UsageError(`doctor takes no options, got --${given[0]}`);
+    return { kind: 'doctor' };
+  }
   const get = (flag: keyof typeof OPTIONS) => values[flag] as string | undefined;
   const config: TrainConfig = {
     epochs: checkInteger('--epochs', numeric('--epochs', get('epochs')) ?? 5, {

@@ -1,4 +1,4 @@
-import { type BackendChoice, selectBackend } from '@overfit/core';
+import { type BackendCandidate, type BackendChoice, selectBackend } from '@overfit/core';
 import { installedKernels, installKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 tf.env().set('PROD', true);
 
 import type { TrainConfig } from './args.js';
+import { describeAdapter, loadWebGpu, webGpuAdapter } from './webgpu.js';
 
 /**
  * Loads TensorFlow's native backend: CUDA through tfjs-node-gpu first, then tfjs-node. Both are
@@ -52,14 +53,43 @@ function explainLoadFailure(error: unknown): string {
   return text.split('\n')[0]!.slice(0, 160);
 }
 
-/** Picks the backend for `--backend` (auto: tensorflow, wasm, cpu) and says why others failed. */
+/**
+ * How to load one backend. WebGPU on a software adapter (lavapipe, SwiftShader) only when
+ * `allowSoftware` (default true: a backend asked for by name is used wherever it works).
+ */
+export function backendCandidate(
+  name: Exclude<TrainConfig['backend'], 'auto'>,
+  options: { allowSoftware?: boolean } = {},
+): BackendCandidate {
+  if (name === 'tensorflow') return { name, load: loadNativeTensorflow };
+  if (name === 'webgpu') {
+    const allowSoftware = options.allowSoftware ?? true;
+    return { name, load: () => loadWebGpu({ allowSoftware }) };
+  }
+  return name;
+}
+
+/**
+ * Picks the backend for `--backend` and says why others failed. `auto` tries tensorflow, then
+ * webgpu on a hardware adapter (a software one is slower than wasm), then wasm, then cpu.
+ */
 export function chooseBackend(preference: TrainConfig['backend']): Promise<BackendChoice> {
-  const tensorflow = { name: 'tensorflow', load: loadNativeTensorflow };
   const candidates =
     preference === 'auto'
-      ? [tensorflow, 'wasm', 'cpu']
-      : [preference === 'tensorflow' ? tensorflow : preference];
+      ? [
+          backendCandidate('tensorflow'),
+          backendCandidate('webgpu', { allowSoftware: false }),
+          'wasm',
+          'cpu',
+        ]
+      : [backendCandidate(preference)];
   return selectBackend(candidates);
+}
+
+/** Lines that say more about the chosen backend than its name: the WebGPU adapter. */
+export function describeBackendDetails(choice: BackendChoice): string[] {
+  const adapter = webGpuAdapter();
+  return choice.name === 'webgpu' && adapter ? [`adapter: ${describeAdapter(adapter)}`] : [];
 }
 
 /**

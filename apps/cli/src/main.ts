@@ -1,6 +1,8 @@
 import { OverfitError } from '@overfit/core';
 import { parseCommandLine, UsageError } from './args.js';
+import { doctor } from './doctor.js';
 import { train } from './train.js';
+import { releaseWebGpu } from './webgpu.js';
 
 async function main(argv: string[]): Promise<number> {
   let command: ReturnType<typeof parseCommandLine>;
@@ -17,6 +19,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.text}\n`);
     return 0;
   }
+  if (command.kind === 'doctor') return doctor((line) => process.stdout.write(`${line}\n`));
   try {
     await train(command.config, {
       out: (line) => process.stdout.write(`${line}\n`),
@@ -32,9 +35,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// process.exit: native and wasm backends can keep handles open after training ends.
+// process.exit: native and wasm backends can keep handles open after training ends. Dawn is
+// released first, so its device is destroyed rather than torn down mid-flight.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    releaseWebGpu();
+    process.exit(code);
+  },
   (error) => {
     process.stderr.write(
       `overfit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
