@@ -38,9 +38,9 @@ const SOFTWARE = /llvmpipe|lavapipe|swiftshader|software/i;
 let loaded: WebGpuAdapter | undefined;
 
 /** Dawn's `webgpu` package, or an Error saying why it cannot be had. */
-export async function importDawn(): Promise<DawnModule> {
+export async function importDawn(specifier = DAWN_PACKAGE): Promise<DawnModule> {
   try {
-    return (await import(DAWN_PACKAGE)) as DawnModule;
+    return (await import(specifier)) as DawnModule;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     if (/Cannot find (module|package) 'webgpu'/.test(text))
@@ -75,13 +75,19 @@ export function describeAdapter(adapter: WebGpuAdapter): string {
 /**
  * Registers tfjs' webgpu backend on Dawn (the `webgpu` package) and returns its adapter. A
  * software adapter is refused unless `allowSoftware`: `auto` prefers wasm over it. Throws a
- * plain Error (one line) saying why WebGPU cannot be had.
+ * plain Error (one line) saying why WebGPU cannot be had. `specifier` maps the two package
+ * names to what `import()` gets (code bundled elsewhere, like the training bench, resolves
+ * them from apps/cli, whose dependencies they are).
  */
-export async function loadWebGpu(options: { allowSoftware: boolean }): Promise<WebGpuAdapter> {
+export async function loadWebGpu(options: {
+  allowSoftware: boolean;
+  specifier?: (pkg: string) => string;
+}): Promise<WebGpuAdapter> {
+  const specifier = options.specifier ?? ((pkg: string) => pkg);
   if (loaded === undefined) {
     if (process.platform === 'linux' && !options.allowSoftware && findVulkanDrivers().length === 0)
       throw new Error('no Vulkan driver installed (no ICD manifest found; see overfit doctor)');
-    const { create, globals } = await importDawn();
+    const { create, globals } = await importDawn(specifier(DAWN_PACKAGE));
     const gpu = create([]);
     const adapter = await requestAdapter(gpu);
     if (adapter === null)
@@ -97,7 +103,7 @@ export async function loadWebGpu(options: { allowSoftware: boolean }): Promise<W
     });
     for (const [name, value] of Object.entries(globals))
       if (!(name in globalThis)) Object.assign(globalThis, { [name]: value });
-    await import('@tensorflow/tfjs-backend-webgpu');
+    await import(specifier('@tensorflow/tfjs-backend-webgpu'));
     splitLargeAddN();
     loaded = adapter;
   }
@@ -154,7 +160,8 @@ export function webGpuAdapter(): WebGpuAdapter | undefined {
  */
 export function releaseWebGpu(): void {
   if (loaded === undefined) return;
-  const backend = tf.findBackend('webgpu') as { device?: { destroy(): void } } | null;
+  // The registry, not tf.findBackend: that would start initializing a backend never used.
+  const backend = tf.engine().registry.webgpu as { device?: { destroy(): void } } | undefined;
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   backend?.device?.destroy();
   const navigator = (globalThis as { navigator?: { gpu?: unknown } }).navigator;

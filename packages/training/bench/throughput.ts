@@ -4,6 +4,9 @@
 //
 //   pnpm bench:training [--backends wasm,cpu] [--workloads mlp,cnn] [--reps 3] [--json out.json]
 //
+// `webgpu` (Dawn, see apps/cli) is a backend too: in the default list when an adapter is
+// present (a software one, lavapipe or SwiftShader, is for correctness, not speed).
+//
 // Runners: `layersFit` is stock tfjs (model.fit, no @overfit kernels); `trainer` is our
 // Trainer after installKernels(); `layersFitKernels` / `trainerStock` separate the two gains.
 // Bench code, not library code: it picks backends, installs kernels and spawns processes.
@@ -16,6 +19,7 @@ import { installKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Trainer } from '../src/index.js';
+import { loadBenchWebGpu, releaseWebGpu } from './webgpu.js';
 
 type Workload = 'mlp' | 'cnn';
 const RUNNERS = ['layersFit', 'layersFitKernels', 'trainerStock', 'trainer'] as const;
@@ -25,12 +29,12 @@ const WORKLOADS: Record<Workload, { batch: number; steps: Record<string, number>
   {
     mlp: {
       batch: 128,
-      steps: { wasm: 40, cpu: 20 },
+      steps: { wasm: 40, cpu: 20, webgpu: 10 },
       label: 'MLP 784-256-256-256-10 ReLU, batch 128, Adam 1e-3',
     },
     cnn: {
       batch: 64,
-      steps: { wasm: 12, cpu: 3 },
+      steps: { wasm: 12, cpu: 3, webgpu: 3 },
       label: 'CNN conv32-conv64-maxpool-dropout-fc128-dropout-fc10, 28x28x1, batch 64, Adam 1e-3',
     },
   };
@@ -96,6 +100,7 @@ const trainers = new WeakMap<tf.Sequential, Trainer>();
 
 /** One row, in this process: median samples/s over `reps` timed fits. */
 async function runRow(workload: Workload, backend: string, runner: Runner, reps: number) {
+  if (backend === 'webgpu') await loadBenchWebGpu();
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialize`);
   await tf.ready();
   const kernels = runner === 'trainer' || runner === 'layersFitKernels' ? installKernels() : [];
@@ -157,6 +162,8 @@ async function profileOneStep(runner: Runner, m: tf.Sequential, batch: number, w
 
 interface Args {
   row: string | undefined;
+  /** Whether --backends was given (else webgpu joins the default list where an adapter is). */
+  backendsGiven: boolean;
   backends: string[];
   workloads: Workload[];
   reps: number;
@@ -167,6 +174,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     row: undefined,
+    backendsGiven: false,
     backends: ['wasm', 'cpu'],
     workloads: ['mlp', 'cnn'],
     reps: 3,
@@ -178,7 +186,10 @@ function parseArgs(argv: string[]): Args {
     if (value === undefined) throw new Error(`${key} needs a value`);
     if (key === '--row') args.row = value;
     else if (key === '--profile') profileSteps = value === 'true';
-    else if (key === '--backends') args.backends = value.split(',');
+    else if (key === '--backends') {
+      args.backends = value.split(',');
+      args.backendsGiven = true;
+    } else if (key === '--probe') args.row = `probe:${value}`;
     else if (key === '--workloads') args.workloads = value.split(',') as Workload[];
     else if (key === '--reps') args.reps = Number(value);
     else if (key === '--json') args.json = value;
@@ -249,6 +260,18 @@ interface Rate {
   samplesPerCpuSecond: number;
 }
 
+/** Dawn's adapter, asked in a fresh process (Dawn stays out of this one). */
+function probeWebGpu(): { adapter: string } | { error: string } {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--probe', 'webgpu'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const last = child.stdout.trim().split('\n').at(-1);
+  if (child.status === 0 && last) return JSON.parse(last);
+  const reason = child.stderr.split('\n').find((line) => /Error/.test(line));
+  return { error: reason?.trim().slice(0, 200) ?? `exit ${child.status}` };
+}
+
 function torchRate(python: string, workload: Workload, reps: number): Rate {
   const out = execFileSync(
     python,
@@ -276,12 +299,21 @@ function torchRate(python: string, workload: Workload, reps: number): Rate {
 async function main(): Promise<void> {
   // pnpm passes a `--` separator through.
   const args = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
+  if (args.row === 'probe:webgpu') {
+    console.log(JSON.stringify({ adapter: await loadBenchWebGpu() }));
+    releaseWebGpu();
+    return;
+  }
   if (args.row !== undefined) {
     const [workload, backend, runner] = args.row.split(':') as [Workload, string, Runner];
     const result = await runRow(workload, backend, runner, args.reps);
     console.log(JSON.stringify(result));
+    releaseWebGpu(); // Dawn would keep this process alive
+
     return;
   }
+  const webgpu = args.backends.includes('webgpu') || !args.backendsGiven ? probeWebGpu() : null;
+  if (!args.backendsGiven && webgpu !== null && 'adapter' in webgpu) args.backends.push('webgpu');
   const python = findTorchPython(args.python);
   const torchVersion =
     python === undefined
@@ -345,6 +377,10 @@ async function main(): Promise<void> {
     `\nTraining throughput (samples/s of wall time, median of ${args.reps}; each row a fresh process; random MNIST-shaped data)`,
   );
   for (const w of args.workloads) console.log(`- ${w}: ${WORKLOADS[w].label}`);
+  if (webgpu !== null)
+    console.log(
+      `- webgpu: ${'adapter' in webgpu ? `adapter ${webgpu.adapter}` : `no adapter (${webgpu.error}); no row unless --backends asks for one`}`,
+    );
   console.log(
     `- PyTorch: ${torchVersion === undefined ? 'not available (python3 -c "import torch" fails)' : `${torchVersion} on ${python}, run before and after each workload's rows (mean)`}\n`,
   );
