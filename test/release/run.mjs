@@ -6,13 +6,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkBundledRegistration } from './lib/bundle.mjs';
 import {
+  checkDuplicateTfjsWarning,
   consumerNpmrc,
   makeBaseProject,
   makeConsumer,
   runEntryChecks,
   runTypeChecks,
 } from './lib/consumer.mjs';
-import { exec, step } from './lib/exec.mjs';
+import { exec, inParallel, step } from './lib/exec.mjs';
 import { startRegistry } from './lib/registry.mjs';
 import { checkShippedFiles, lintTarball, packFromRegistry } from './lib/tarball.mjs';
 import {
@@ -104,36 +105,50 @@ async function main() {
       consumerEnv,
     ),
   );
-  await step('shipped files, publint --strict, attw', async () => {
-    for (const tarball of tarballs) {
-      checkShippedFiles(tarball);
-      await lintTarball(tarball, { publint: bin('publint'), attw: bin('attw') });
-    }
-  });
-
+  // Linting is CPU, installing is mostly network: side by side, two at a time.
   const base = join(root, 'consumers', 'base');
-  await step(`base consumer with @tensorflow/tfjs@${tfjsVersion}`, () =>
-    makeBaseProject(base, registry, tfjsVersion, consumerEnv),
-  );
   const consumerDir = (pkg) => join(root, 'consumers', pkg.short);
-  for (const pkg of packages) {
-    await step(
-      `${pkg.name}: npm install alone, ESM, CJS, sideEffects, tsc node16/bundler`,
-      async () => {
-        const dir = consumerDir(pkg);
-        await makeConsumer(base, dir, `${pkg.name}@${versions[pkg.name]}`, consumerEnv);
-        await runEntryChecks(dir, pkg.name);
-        await runTypeChecks(dir, pkg, bin('tsc'));
-      },
-    );
-  }
+  const lintAll = inParallel(tarballs, 2, (tarball) =>
+    step(`${tarball.name}: shipped files, publint --strict, attw`, () => {
+      checkShippedFiles(tarball);
+      return lintTarball(tarball, { publint: bin('publint'), attw: bin('attw') });
+    }),
+  );
+  const consumeAll = step(`base consumer with @tensorflow/tfjs@${tfjsVersion}`, () =>
+    makeBaseProject(base, registry, tfjsVersion, consumerEnv),
+  ).then(() =>
+    inParallel(packages, 2, (pkg) =>
+      step(
+        `${pkg.name}: npm install alone, ESM, CJS, sideEffects, tsc node16/bundler`,
+        async () => {
+          const dir = consumerDir(pkg);
+          await makeConsumer(base, dir, `${pkg.name}@${versions[pkg.name]}`, consumerEnv);
+          await runEntryChecks(dir, pkg.name);
+          await runTypeChecks(dir, pkg, bin('tsc'));
+        },
+      ),
+    ),
+  );
+  await Promise.all([lintAll, consumeAll]);
 
   const regularizers = packages.find((pkg) => pkg.name === '@overfit/regularizers');
-  if (regularizers) {
-    await step('esbuild bundle keeps registrations; saved model loads', () =>
-      checkBundledRegistration(consumerDir(regularizers)),
-    );
-  }
+  const core = packages.find((pkg) => pkg.name === '@overfit/core');
+  await Promise.all([
+    regularizers &&
+      step('esbuild bundle keeps registrations; saved model loads', () =>
+        checkBundledRegistration(consumerDir(regularizers)),
+      ),
+    core &&
+      step('a second tfjs-core (app on @tensorflow/tfjs@4.21.0) is named at import', () =>
+        checkDuplicateTfjsWarning(
+          join(root, 'consumers', 'duplicate-tfjs'),
+          registry,
+          `${core.name}@${versions[core.name]}`,
+          '4.21.0',
+          consumerEnv,
+        ),
+      ),
+  ]);
 
   await step('second release reaches a consumer through npm update', () =>
     secondRelease(workspace, packages, versions, publishEnv, consumerDir, consumerEnv),

@@ -110,3 +110,27 @@ export async function runTypeChecks(dir, pkg, tsc) {
   await exec(tsc, ['-p', 'tsconfig.node16.json'], { cwd: dir });
   await exec(tsc, ['-p', 'tsconfig.bundler.json'], { cwd: dir });
 }
+
+/** The reported failure: an app's tfjs outside our peer range gets a second tfjs-core. */
+export async function checkDuplicateTfjsWarning(dir, registry, coreSpec, otherTfjs, env) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'dup', version: '1.0.0', private: true, type: 'module' }),
+  );
+  writeFileSync(join(dir, '.npmrc'), consumerNpmrc(registry));
+  for (const file of [
+    'duplicate-tfjs.mjs',
+    'import-tfjs-then-core.mjs',
+    'import-core-then-tfjs.mjs',
+  ]) {
+    cpSync(join(CONSUMER_FILES, file), join(dir, file));
+  }
+  await exec(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', `@tensorflow/tfjs@${otherTfjs}`, coreSpec],
+    { cwd: dir, env },
+  );
+  await exec(process.execPath, ['duplicate-tfjs.mjs', 'tfjs-first'], { cwd: dir });
+  await exec(process.execPath, ['duplicate-tfjs.mjs', 'core-first'], { cwd: dir });
+}

@@ -41,16 +41,29 @@ export function exec(command, args, { cwd, env, expectFailure = false, timeoutMs
   });
 }
 
-/** Times a named step and prints one line for it. */
+/** Times a named step and prints one line for it when it ends (steps may run side by side). */
 export async function step(name, fn) {
   const start = performance.now();
-  process.stdout.write(`- ${name} ... `);
   try {
     const result = await fn();
-    process.stdout.write(`ok (${((performance.now() - start) / 1000).toFixed(1)} s)\n`);
+    console.log(`- ${name} ... ok (${((performance.now() - start) / 1000).toFixed(1)} s)`);
     return result;
   } catch (error) {
-    process.stdout.write('FAILED\n');
+    console.log(`- ${name} ... FAILED`);
     throw error;
   }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure. */
+export async function inParallel(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index], index);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
