@@ -40,6 +40,16 @@ const checks = {
   async '@overfit/training'(m) {
     assert.equal(typeof m.Trainer, 'function');
   },
+  async '@overfit/kernels'(m, tf) {
+    // Nothing at import; installKernels is explicit and undone by uninstallKernels.
+    assert.throws(() => m.installKernels({ kernels: ['NoSuchKernel'] }), /options\.kernels/);
+    const installed = m.installKernels({ backends: ['cpu'] });
+    assert.ok(installed.every((entry) => entry.backend === 'cpu' && entry.kernels.length > 0));
+    assert.ok(m.installedKernels().some((entry) => entry.backend === 'cpu'));
+    m.uninstallKernels();
+    assert.deepEqual(m.installedKernels(), []);
+    void tf;
+  },
   async '@overfit/augmentation'(m, tf) {
     const flip = m.horizontalFlip({ p: 1 });
     assert.equal(typeof flip.sampleParams, 'function');
