@@ -13,7 +13,7 @@ import {
   runEntryChecks,
   runTypeChecks,
 } from './lib/consumer.mjs';
-import { exec, inParallel, step } from './lib/exec.mjs';
+import { exec, inParallel, step, stopRunningCommands } from './lib/exec.mjs';
 import { startRegistry } from './lib/registry.mjs';
 import { checkShippedFiles, lintTarball, packFromRegistry } from './lib/tarball.mjs';
 import {
@@ -36,6 +36,7 @@ let cleanedUp = false;
 async function cleanUp() {
   if (cleanedUp) return;
   cleanedUp = true;
+  stopRunningCommands();
   await registry?.stop();
   if (keep) console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });

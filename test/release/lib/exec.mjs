@@ -3,6 +3,15 @@ import { spawn } from 'node:child_process';
 /** A step that failed: carries the command's output so the report says why. */
 export class StepError extends Error {}
 
+const running = new Set();
+
+/** Stops (by PID) every command still running, for a clean exit on failure or Ctrl-C. */
+export function stopRunningCommands() {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGTERM');
+  }
+}
+
 /**
  * Runs a command to completion with its output captured; rejects with the output when it exits
  * non-zero (or, with `expectFailure`, when it succeeds).
@@ -14,6 +23,7 @@ export function exec(command, args, { cwd, env, expectFailure = false, timeoutMs
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -23,10 +33,12 @@ export function exec(command, args, { cwd, env, expectFailure = false, timeoutMs
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (error) => {
+      running.delete(child);
       clearTimeout(timer);
       reject(new StepError(`${command} could not start: ${error.message}`));
     });
     child.on('close', (code, signal) => {
+      running.delete(child);
       clearTimeout(timer);
       const failed = code !== 0;
       if (failed !== expectFailure) {
