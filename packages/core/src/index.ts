@@ -10,4 +10,10 @@ export { type CallKwargs, StochasticLayer, type StochasticLayerArgs } from './la
 export * from './models/index.js';
 export * from './params.js';
 export * from './rng.js';
+export {
+  checkTfjsInstances,
+  describeTfjsInstances,
+  findTfjsInstances,
+  type TfjsInstance,
+} from './tfjs-instances.js';
 export * from './validate.js';
