@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAugmentationSpec } from '@overfit/augmentation';
+import { Rng } from '@overfit/core';
 import { EarlyStopping } from '@overfit/early-stopping';
 import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
@@ -157,6 +159,28 @@ describe.skipIf(unavailable !== undefined)(
       const expected = await sum('cpu');
       expect(expected).toEqual([666, -1332, 333]);
       expectClose(await sum('webgpu'), expected, 'addN');
+    });
+
+    it('augments as cpu does: geometric (image.transform), photometric and erasing, leaking none', async () => {
+      const pipeline = parseAugmentationSpec('rotate(15),translate(0.1),brightness(0.2),erase(1)');
+      const augment = async (backend: string) => {
+        await tf.setBackend(backend);
+        const before = tf.memory().numTensors;
+        // A smooth image: a pixel near a sampling boundary then moves little between backends.
+        const images = tf.tidy(() => {
+          const ramp = tf.linspace(0, 1, 28);
+          const grid = tf.mul(tf.reshape(ramp, [28, 1]), tf.reshape(tf.sub(1, ramp), [1, 28]));
+          return tf.tile(tf.reshape(grid, [1, 28, 28, 1]), [4, 1, 1, 1]);
+        });
+        const params = pipeline.sampleParams(images.shape, new Rng(9));
+        const out = pipeline.apply(images, params);
+        const values = Array.from(await out.data());
+        tf.dispose([images, out]);
+        expect(tf.memory().numTensors).toBe(before);
+        return values;
+      };
+      const expected = await augment('cpu');
+      expectClose(await augment('webgpu'), expected, 'augmented');
     });
 
     it('trains 20 steps as cpu does: losses, metrics, diagnostics, early stopping, weights; no leaks', async () => {
