@@ -15,6 +15,7 @@ const WASM_KERNELS = [
   'OverfitFusedSgdUpdate',
 ];
 const CPU_KERNELS = [
+  'OverfitSeparableResample',
   'OverfitFusedAdamUpdate',
   'OverfitFusedMomentumUpdate',
   'OverfitFusedSgdUpdate',
