@@ -80,6 +80,7 @@ export class BestWeightsKeeper extends MonitorCallback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    this.checkMonitorDeclared();
     if (this.resetOnTrainBegin) this.reset();
   }
 

@@ -157,6 +157,7 @@ export class EarlyStopping extends MonitorCallback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    this.checkMonitorDeclared();
     this.wait = 0;
     this.best = undefined;
     this.bestAt = undefined;

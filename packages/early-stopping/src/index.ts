@@ -20,7 +20,8 @@ export {
 } from './logs.js';
 export {
   isImprovement,
-  MAXIMIZED_KEY_PATTERN,
+  MAXIMIZED_METRICS,
+  MINIMIZED_METRICS,
   type MonitorArgs,
   MonitorCallback,
   type MonitorMode,

@@ -37,14 +37,13 @@ export {
 } from './mc-dropout.js';
 export { type AdamWOptions, adamw, TorchAdam } from './optimizers/adamw.js';
 export {
-  DEFAULT_DECAY_EXCLUDE,
   DecoupledWeightDecay,
   type DecoupledWeightDecayOptions,
   decoupledWeightDecay,
+  isExcludedByDefault,
   type NamedTensor,
   type SgdwOptions,
   sgdw,
   type VariableFilter,
 } from './optimizers/weight-decay.js';
-export type { LayerFilter } from './params-select.js';
 export { L1L2, type L1L2Args, l1, l1l2, l2, type PenaltyOptions } from './penalties.js';

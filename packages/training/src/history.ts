@@ -36,6 +36,11 @@ export function epochLogs(log: EpochLog): Logs {
   return logs;
 }
 
+/** The keys callbacks will find in the epoch logs for these metric keys (aliases included). */
+export function logKeys(metricKeys: readonly string[]): string[] {
+  return metricKeys.flatMap((k) => (ALIASES[k] === undefined ? [k] : [k, ALIASES[k]!]));
+}
+
 /** Builds a {@link History} epoch by epoch; `result()` is a plain JSON snapshot. */
 export class HistoryRecorder {
   private readonly epochs: EpochLog[] = [];

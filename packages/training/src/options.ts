@@ -20,7 +20,7 @@ import {
   resolveClip,
   resolveDiagnostics,
 } from './diagnostics/options.js';
-import { resolveLoss } from './losses.js';
+import { resolveLoss, softmaxCrossEntropy } from './losses.js';
 import type { FitData, FitOptions, LossFn, LossHook, LossName, Progress } from './types.js';
 
 /** Arguments of the {@link Trainer} constructor. */
@@ -28,7 +28,10 @@ export interface TrainerArgs {
   /** A tfjs-layers model with one output (logits for classification). */
   model: LayersModel;
   optimizer: tf.Optimizer;
-  /** Default `'softmaxCrossEntropy'` (from logits, one-hot / soft targets). */
+  /**
+   * Default `'softmaxCrossEntropy'` (from logits, one-hot / soft targets); a model whose output
+   * layer applies softmax is refused with it: use `'categoricalCrossEntropy'` (probabilities).
+   */
   loss?: LossName | LossFn;
   /**
    * Class count K. Needed for class-id targets and validation metrics; with the default loss
@@ -156,6 +159,45 @@ function checkModel(model: unknown): LayersModel {
   return m as LayersModel;
 }
 
+type LayerLike = {
+  name: string;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  outputs?: { sourceLayer: LayerLike }[];
+};
+
+/** The layer that produces the model's output, opening nested models. */
+function outputLayer(model: LayersModel): LayerLike | undefined {
+  let layer = (model.outputs[0] as unknown as { sourceLayer?: LayerLike }).sourceLayer;
+  while (layer?.outputs?.length === 1) {
+    const inner = layer.outputs[0]!.sourceLayer;
+    if (inner === layer) break;
+    layer = inner;
+  }
+  return layer;
+}
+
+function appliesSoftmax(layer: LayerLike): boolean {
+  if (layer.getClassName() === 'Softmax') return true;
+  const activation = layer.getConfig().activation;
+  return activation === 'softmax';
+}
+
+/**
+ * The logits loss on a softmax output would apply softmax twice: training still runs, but the
+ * gradients shrink and the model learns slowly or not at all. Refuse it with the fix.
+ */
+function checkLogitsOutput(model: LayersModel, loss: LossFn): void {
+  if (loss !== softmaxCrossEntropy) return;
+  const layer = outputLayer(model);
+  if (layer === undefined || !appliesSoftmax(layer)) return;
+  throw new InvalidArgumentError(
+    'model',
+    `a model whose output layer '${layer.name}' applies softmax`,
+    "a model that outputs logits for loss 'softmaxCrossEntropy' (the default; softmax would be applied twice): give the output layer activation 'linear', or pass loss: 'categoricalCrossEntropy' to train on its probabilities",
+  );
+}
+
 /** Checks the constructor's arguments (throws before anything is built). */
 export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
   if (args === null || typeof args !== 'object')
@@ -170,6 +212,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     );
   }
   const loss = resolveLoss(args.loss);
+  checkLogitsOutput(model, loss);
   const numClasses =
     args.numClasses === undefined
       ? undefined
@@ -177,7 +220,10 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
   const lastDim = model.outputs[0]!.shape.at(-1);
   const outputDim = typeof lastDim === 'number' ? lastDim : undefined;
   const classification =
-    args.loss === undefined || args.loss === 'softmaxCrossEntropy' || numClasses !== undefined;
+    args.loss === undefined ||
+    args.loss === 'softmaxCrossEntropy' ||
+    args.loss === 'categoricalCrossEntropy' ||
+    numClasses !== undefined;
   if (numClasses !== undefined && outputDim !== undefined && numClasses !== outputDim) {
     throw new ShapeError(
       `numClasses is ${numClasses} but the model outputs ${outputDim} values per sample`,

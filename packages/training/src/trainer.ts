@@ -15,10 +15,10 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchBounds, EpochOrder } from './batches.js';
-import { CallbackList } from './callbacks.js';
+import { CallbackList, callbackModel } from './callbacks.js';
 import { DiagnosticsSession } from './diagnostics/session.js';
 import { type EvalPlan, evaluateData, predictData } from './evaluate.js';
-import { epochLogs, HistoryRecorder, METRIC_KEYS } from './history.js';
+import { epochLogs, HistoryRecorder, logKeys, METRIC_KEYS } from './history.js';
 import { WindowMeter, type WindowReading } from './meter.js';
 import {
   type ResolvedArgs,
@@ -28,7 +28,7 @@ import {
   type TrainerArgs,
 } from './options.js';
 import { TrainingSnapshot } from './snapshot.js';
-import { type StepPlan, trainStep } from './step.js';
+import { type LayerConstraint, type StepPlan, trainStep } from './step.js';
 import { type CheckedData, checkData } from './targets.js';
 import type { EpochLog, EvaluateResult, FitData, FitOptions, History, Progress } from './types.js';
 
@@ -69,6 +69,13 @@ const yieldToEventLoop = (): Promise<void> =>
 function ensureBuilt(model: LayersModel): void {
   const lazy = model as unknown as { model?: unknown; build(shape?: unknown): void };
   if (model.getClassName() === 'Sequential' && lazy.model == null) lazy.build();
+}
+
+/** Every trainable weight with a layer-declared constraint (`kernelConstraint`, ...). */
+function layerConstraints(model: LayersModel): LayerConstraint[] {
+  return model.trainableWeights
+    .filter((w) => w.constraint != null)
+    .map((w) => ({ variable: w.read() as tf.Variable, constraint: w.constraint! }));
 }
 
 function addReading(totals: EpochTotals, r: WindowReading): void {
@@ -255,6 +262,7 @@ export class Trainer {
           (p) => p.trainable && (constraint.select ?? ((q) => q.kind === 'kernel'))(p),
         ),
       })),
+      layerConstraints: layerConstraints(a.model),
       augment: a.augment,
       numClasses: a.numClasses,
       classification: a.classification,
@@ -307,7 +315,7 @@ export class Trainer {
     const steps = run.diagnostics?.gradientSteps;
     if (steps !== undefined) recorder.trackGradientSteps(steps);
     model.stopTraining = false;
-    callbacks.setModel(model);
+    callbacks.setModel(callbackModel(model, this.args.optimizer));
     callbacks.setParams({
       epochs: opts.epochs,
       initialEpoch: opts.initialEpoch,
@@ -315,7 +323,7 @@ export class Trainer {
       steps: run.bounds.length,
       batchSize: opts.batchSize,
       doValidation: run.validation !== undefined,
-      metrics: this.metricKeys(run),
+      metrics: logKeys(this.metricKeys(run)),
     });
     await callbacks.onTrainBegin();
     let lastLogs: Logs | undefined;

@@ -5,8 +5,11 @@ import type { EpochDiagnostics, GradientStep } from './diagnostics/types.js';
 /** A data loss: `(yTrue, yPred) => Scalar`, the mean over the batch. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
-/** Names of the built-in losses (see {@link resolveLoss}). */
-export type LossName = 'softmaxCrossEntropy' | 'meanSquaredError';
+/**
+ * Names of the built-in losses (see {@link resolveLoss}): `softmaxCrossEntropy` takes logits,
+ * `categoricalCrossEntropy` probabilities (a softmax output layer), `meanSquaredError` anything.
+ */
+export type LossName = 'softmaxCrossEntropy' | 'categoricalCrossEntropy' | 'meanSquaredError';
 
 /** What a {@link LossHook} sees, inside the gradient tape of one step. */
 export interface LossHookContext {
