@@ -14,6 +14,7 @@ import { gaussianKernel1d, separableConvPerImage } from './ops/blur.js';
 import { clip01, perImage, selectImages } from './ops/color.js';
 import { exactly, type Range, type RangeArg, toRange } from './ranges.js';
 import { uniformIn } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Per-image noise scale and the seed of the noise field. */
 export interface NoiseParams {
@@ -124,3 +125,10 @@ export class GaussianBlur extends Augmentation<BlurParams> {
  */
 export const gaussianBlur = (args: { kernelSize: number; sigma?: RangeArg; p?: number }) =>
   new GaussianBlur(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('gaussianNoise', gaussianNoise, { positional: ['std', 'p'], aliases: ['noise'] });
+registerTransform('gaussianBlur', gaussianBlur, {
+  positional: ['kernelSize', 'sigma', 'p'],
+  aliases: ['blur'],
+});

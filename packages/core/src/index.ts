@@ -8,5 +8,6 @@ export { Dropout, type DropoutArgs, dropout } from './layers/dropout.js';
 export { type CallKwargs, StochasticLayer, type StochasticLayerArgs } from './layers/stochastic.js';
 export * from './models/index.js';
 export * from './params.js';
+export * from './registry.js';
 export * from './rng.js';
 export * from './validate.js';

@@ -4,6 +4,7 @@ import {
   checkKnownKeys,
   checkNumber,
   OverfitError,
+  register,
 } from '@overfit/core';
 import type { EpochLogs } from './logs.js';
 import { type MonitorArgs, MonitorCallback, type MonitorMode } from './monitor.js';
@@ -139,3 +140,7 @@ export class BestWeightsKeeper extends MonitorCallback {
     return new BestWeightsKeeper(config);
   }
 }
+
+register('BestWeightsKeeper', 'callback', (config) => BestWeightsKeeper.fromConfig(config), {
+  cls: BestWeightsKeeper,
+});

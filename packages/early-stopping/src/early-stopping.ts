@@ -4,6 +4,7 @@ import {
   checkInteger,
   checkKnownKeys,
   checkNumber,
+  register,
 } from '@overfit/core';
 import type { EpochLogs } from './logs.js';
 import { type MonitorArgs, MonitorCallback, type MonitorMode } from './monitor.js';
@@ -267,3 +268,7 @@ export class EarlyStopping extends MonitorCallback {
     }
   }
 }
+
+register('EarlyStopping', 'callback', (config) => EarlyStopping.fromConfig(config), {
+  cls: EarlyStopping,
+});

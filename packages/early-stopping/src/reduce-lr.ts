@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkNumber } from '@overfit/core';
+import { checkInteger, checkKnownKeys, checkNumber, register } from '@overfit/core';
 import { getLearningRate, setLearningRate } from './learning-rate.js';
 import type { EpochLogs } from './logs.js';
 import { type MonitorArgs, MonitorCallback, type MonitorMode } from './monitor.js';
@@ -145,3 +145,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     return new ReduceLROnPlateau(config);
   }
 }
+
+register('ReduceLROnPlateau', 'callback', (config) => ReduceLROnPlateau.fromConfig(config), {
+  cls: ReduceLROnPlateau,
+});

@@ -8,7 +8,7 @@ import {
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
-import { ConstraintBase } from './tfjs-bases.js';
+import { ConstraintBase, registerSerializable } from './tfjs-bases.js';
 
 // Keras' epsilon in the norm denominators (a constant, so results do not depend on the backend).
 const NORM_EPSILON = 1e-7;
@@ -216,11 +216,7 @@ export class NonNeg extends ConstraintBase implements ParameterConstraint {
   }
 }
 
-for (const cls of [MaxNorm, UnitNorm, MinMaxNorm, NonNeg]) {
-  tf.serialization.registerClass(
-    cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-  );
-}
+for (const cls of [MaxNorm, UnitNorm, MinMaxNorm, NonNeg]) registerSerializable(cls, 'constraint');
 
 /** Max-norm constraint (default `maxValue` 2, as Keras). */
 export function maxNorm(options: ConstraintOptions & { maxValue?: number } = {}): MaxNorm {

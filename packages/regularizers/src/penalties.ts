@@ -1,7 +1,7 @@
 import type { Parameter, PenaltyTerm } from '@overfit/core';
 import { checkKnownKeys, checkNumber, type NameFilter, parameterSelector } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { RegularizerBase } from './tfjs-bases.js';
+import { RegularizerBase, registerSerializable } from './tfjs-bases.js';
 
 /** Strengths of an elastic-net penalty; a strength left out is 0. */
 export interface L1L2Args {
@@ -95,7 +95,7 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
     return new cls({ l1: config.l1, l2: config.l2 });
   }
 }
-tf.serialization.registerClass(L1L2);
+registerSerializable(L1L2, 'penalty');
 
 /**
  * L1 (lasso) penalty `lambda * sum |w|`; drives weights to exactly zero (sparse nets).

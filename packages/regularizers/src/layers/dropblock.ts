@@ -6,6 +6,7 @@ import {
   type StochasticLayerArgs,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
 
 /** Arguments of {@link DropBlock2D}. */
 export interface DropBlock2DArgs extends StochasticLayerArgs {
@@ -95,4 +96,4 @@ export class DropBlock2D extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate, blockSize: this.blockSize };
   }
 }
-tf.serialization.registerClass(DropBlock2D);
+registerSerializable(DropBlock2D, 'layer');

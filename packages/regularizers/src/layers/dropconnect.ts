@@ -14,6 +14,7 @@ import {
   type Constraint,
   deserializeObject,
   type Regularizer,
+  registerSerializable,
   serializeObject,
 } from '../tfjs-bases.js';
 
@@ -189,4 +190,4 @@ export class DropConnectDense extends StochasticLayer {
     };
   }
 }
-tf.serialization.registerClass(DropConnectDense);
+registerSerializable(DropConnectDense, 'layer');

@@ -1,5 +1,6 @@
 import { checkNumber, checkRate, StochasticLayer, type StochasticLayerArgs } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
 
 /** Arguments of {@link GaussianDropout}. */
 export interface GaussianDropoutArgs extends StochasticLayerArgs {
@@ -33,7 +34,7 @@ export class GaussianDropout extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate };
   }
 }
-tf.serialization.registerClass(GaussianDropout);
+registerSerializable(GaussianDropout, 'layer');
 
 /** Arguments of {@link GaussianNoise}. */
 export interface GaussianNoiseArgs extends StochasticLayerArgs {
@@ -65,4 +66,4 @@ export class GaussianNoise extends StochasticLayer {
     return { ...super.getConfig(), stddev: this.stddev };
   }
 }
-tf.serialization.registerClass(GaussianNoise);
+registerSerializable(GaussianNoise, 'layer');

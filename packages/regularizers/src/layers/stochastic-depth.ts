@@ -5,7 +5,8 @@ import {
   StochasticLayer,
   type StochasticLayerArgs,
 } from '@overfit/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
 
 /** Arguments of {@link StochasticDepth}. */
 export interface StochasticDepthArgs extends StochasticLayerArgs {
@@ -45,4 +46,4 @@ export class StochasticDepth extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate, mode: this.mode };
   }
 }
-tf.serialization.registerClass(StochasticDepth);
+registerSerializable(StochasticDepth, 'layer');

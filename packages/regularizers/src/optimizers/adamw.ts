@@ -1,5 +1,6 @@
 import { checkKnownKeys, checkNumber } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
 import { DecoupledWeightDecay, type NamedTensor, type VariableFilter } from './weight-decay.js';
 
 /**
@@ -107,7 +108,7 @@ export class TorchAdam extends tf.Optimizer {
     return new cls(config.learningRate, config.beta1, config.beta2, config.epsilon);
   }
 }
-tf.serialization.registerClass(TorchAdam);
+registerSerializable(TorchAdam, 'optimizer');
 
 /** Options of {@link adamw}: tfjs' argument names, PyTorch's defaults. */
 export interface AdamWOptions {

@@ -6,7 +6,7 @@ import {
   parameterKind,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { deserializeObject, serializeObject } from '../tfjs-bases.js';
+import { deserializeObject, registerSerializable, serializeObject } from '../tfjs-bases.js';
 
 /**
  * Which variables are NOT decayed: names or patterns (core's `NameFilter` vocabulary),
@@ -192,7 +192,7 @@ export class DecoupledWeightDecay extends tf.Optimizer {
     });
   }
 }
-tf.serialization.registerClass(DecoupledWeightDecay);
+registerSerializable(DecoupledWeightDecay, 'optimizer');
 
 /**
  * Wraps ANY tfjs optimizer with decoupled weight decay `w <- w - lr * wd * w` applied before its
