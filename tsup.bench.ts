@@ -1,15 +1,16 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 /**
- * Bundles `bench/<name>.ts` with every @overfit package taken from source (a bench never
+ * Bundles each `bench/<name>.ts` with every @overfit package taken from source (a bench never
  * measures a stale dist); tfjs stays external so the bench picks its backend.
  */
-export function overfitBench(name: string) {
+export function overfitBench(...names: string[]) {
   return defineConfig({
-    entry: { [name]: `bench/${name}.ts` },
+    entry: Object.fromEntries(names.map((name) => [name, `bench/${name}.ts`])),
     format: ['esm'],
     outDir: 'dist-bench',
     platform: 'node',
@@ -23,9 +24,10 @@ export function overfitBench(name: string) {
       options.alias = {
         '@overfit/core/node': `${packagesDir}core/src/node.ts`,
         ...Object.fromEntries(
-          ['core', 'metrics', 'regularizers', 'augmentation', 'early-stopping', 'training'].map(
-            (pkg) => [`@overfit/${pkg}`, `${packagesDir}${pkg}/src/index.ts`],
-          ),
+          readdirSync(packagesDir).map((pkg) => [
+            `@overfit/${pkg}`,
+            `${packagesDir}${pkg}/src/index.ts`,
+          ]),
         ),
       };
     },

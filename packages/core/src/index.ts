@@ -3,6 +3,7 @@ export * from './capture.js';
 export type * from './contracts.js';
 export * from './data/index.js';
 export * from './errors.js';
+export * from './fused.js';
 export * from './gradients.js';
 export { Dropout, type DropoutArgs, dropout } from './layers/dropout.js';
 export { type CallKwargs, StochasticLayer, type StochasticLayerArgs } from './layers/stochastic.js';

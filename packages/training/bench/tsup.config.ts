@@ -1,3 +1,3 @@
 import { overfitBench } from '../../../tsup.bench';
 
-export default overfitBench('training');
+export default overfitBench('training', 'throughput');

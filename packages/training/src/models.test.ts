@@ -1,4 +1,5 @@
 import { Dropout, mlp } from '@overfit/core';
+import { installKernels, uninstallKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Trainer } from './index.js';
@@ -38,7 +39,8 @@ describe('models the course uses', () => {
     model.dispose();
   });
 
-  it('trains a small conv net (on wasm through core’s Conv2DBackpropFilter fallback)', async () => {
+  it('trains a small conv net (on wasm with the kernels of installKernels())', async () => {
+    installKernels();
     const { x: points, y } = blobs(6, 3, 2);
     // 18 images 6x6x1: each blob point painted as a constant image scaled by its coordinates.
     const x = tf.tidy(() =>
@@ -66,5 +68,6 @@ describe('models the course uses', () => {
     const loss = h.history.loss!;
     expect(loss.at(-1)).toBeLessThan(loss[0]!);
     model.dispose();
+    uninstallKernels();
   });
 });

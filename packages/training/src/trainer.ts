@@ -3,7 +3,6 @@ import {
   checkInteger,
   checkKnownKeys,
   deriveSeed,
-  enableConvTrainingFallback,
   InvalidArgumentError,
   isRegularizedByDefault,
   type Logs,
@@ -27,6 +26,7 @@ import {
   resolveTrainerArgs,
   type TrainerArgs,
 } from './options.js';
+import { assertTrainingKernels } from './required-kernels.js';
 import { TrainingSnapshot } from './snapshot.js';
 import { type LayerConstraint, type StepPlan, trainStep } from './step.js';
 import { type CheckedData, checkData } from './targets.js';
@@ -234,7 +234,7 @@ export class Trainer {
       );
     }
     assertGradientsRegistered();
-    enableConvTrainingFallback();
+    assertTrainingKernels(a.model);
     ensureBuilt(a.model);
     const params = listParameters(a.model);
     const variables = a.model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -1,4 +1,10 @@
-import { checkKnownKeys, checkNumber } from '@overfit/core';
+import {
+  checkKnownKeys,
+  checkNumber,
+  FusedAdamUpdate,
+  type FusedAdamUpdateAttrs,
+  hasKernel,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSerializable } from '../tfjs-bases.js';
 import { DecoupledWeightDecay, type NamedTensor, type VariableFilter } from './weight-decay.js';
@@ -35,11 +41,35 @@ export class TorchAdam extends tf.Optimizer {
     const step = this.iterations + 1;
     const stepSize = this.learningRate / (1 - this.beta1 ** step);
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** step);
+    // The fused kernel (one per variable) where an app installed it (@overfit/kernels).
+    const fused =
+      hasKernel(FusedAdamUpdate) && entries.every(([, g]) => g == null || g.dtype === 'float32');
+    const attrs: FusedAdamUpdateAttrs = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      biasCorrection1: 1 - this.beta1 ** step,
+      biasCorrection2: 1 - this.beta2 ** step,
+    };
     tf.tidy(() => {
       for (const [name, grad] of entries) {
         const variable = tf.engine().registeredVariables[name];
         if (grad == null || variable === undefined) continue;
         const state = this.slot(name, variable);
+        if (fused) {
+          const [x, m, v] = tf
+            .engine()
+            .runKernel(
+              FusedAdamUpdate,
+              { x: variable, m: state.m, v: state.v, g: grad },
+              attrs as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor[];
+          state.m.assign(m!);
+          state.v.assign(v!);
+          variable.assign(x!);
+          continue;
+        }
         const m = tf.add(state.m, tf.mul(tf.sub(grad, state.m), 1 - this.beta1));
         const v = tf.add(tf.mul(state.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
         const denom = tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.epsilon);

@@ -1,3 +1,5 @@
+import { FusedAdamUpdate, hasKernel } from '@overfit/core';
+import { installKernels, uninstallKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tolerance } from '../../../../test/backend.js';
@@ -57,6 +59,17 @@ describe('adamw', () => {
 
   it('matches torch.optim.AdamW with every parameter decayed (exclude: [])', () => {
     expectTrajectory(adamw({ ...options, exclude: [] }), hp.allDecayed, 'adamw_b');
+  });
+
+  it('matches torch.optim.AdamW through the fused Adam kernel of installKernels()', () => {
+    installKernels();
+    try {
+      expect(hasKernel(FusedAdamUpdate)).toBe(true);
+      expectTrajectory(adamw(options), hp.biasExcluded, 'adamw_fused_a');
+      expectTrajectory(adamw({ ...options, exclude: [] }), hp.allDecayed, 'adamw_fused_b');
+    } finally {
+      uninstallKernels();
+    }
   });
 
   it('also matches through computeGradients + applyGradients', () => {

@@ -1,0 +1,3 @@
+import { overfitBench } from '../../../tsup.bench';
+
+export default overfitBench('kernels');

@@ -1,0 +1,140 @@
+import { InvalidArgumentError, UnsupportedBackendError } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { asTensor, callKernel, type KernelArgs, release, reshapeInfo } from './backend-calls.js';
+import { type ConvPad, convInfo } from './conv-info.js';
+import { hostMemory } from './host.js';
+import { im2colTransposed } from './im2col.js';
+
+/** How the filter gradient is strided and padded (what `tf.conv2d` took). */
+export interface ConvFilterGradientOptions {
+  strides?: number | [number, number];
+  pad: ConvPad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * Gradient of a 2-D convolution's loss with respect to its filter, built only from ops every
+ * backend has (pad, slice / strided slice, matMul, stack); NHWC, dilation 1:
+ *
+ * `dW[i, j, c, f] = sum_{n, p, q} xPad[n, p*sH + i, q*sW + j, c] * dy[n, p, q, f]`
+ *
+ * computed as one `[kH * kW * C, M] x [M, F]` matMul (`M = N * outH * outW`) over the filter taps'
+ * patches of the channels-first padded input, stacked.
+ * It is the `Conv2DBackpropFilter` kernel that `installKernels()` gives backends lacking one.
+ *
+ * @param x the conv input `[N, H, W, C]`
+ * @param dy the gradient of the loss w.r.t. the conv output `[N, outH, outW, F]`
+ * @param filterShape `[kH, kW, C, F]`
+ * @example
+ * const dW = conv2dFilterGradient(x, dy, [3, 3, 1, 8], { strides: 1, pad: 'same' });
+ */
+export function conv2dFilterGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  options: ConvFilterGradientOptions,
+): tf.Tensor4D {
+  const strides = options.strides ?? 1;
+  const info = convInfo(x.shape, filterShape, strides, options.pad, options.dimRoundingMode);
+  const {
+    batchSize: n,
+    inChannels: c,
+    outHeight: outH,
+    outWidth: outW,
+    outChannels: f,
+    strideHeight: sh,
+    strideWidth: sw,
+  } = info;
+  const expected = [n, outH, outW, f];
+  if (x.rank !== 4 || dy.rank !== 4 || dy.shape.some((d, i) => d !== expected[i])) {
+    throw new InvalidArgumentError(
+      'dy.shape',
+      dy.shape,
+      `[${expected.join(', ')}] (the conv output shape for x [${x.shape.join(', ')}] and filter [${filterShape.join(', ')}])`,
+    );
+  }
+  const [kh, kw] = filterShape;
+  const { top, bottom, left, right } = info.padInfo;
+  return tf.tidy(() => {
+    const xPad =
+      top + bottom + left + right > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ])
+        : x;
+    // Channels first, once: each tap's patch then reshapes straight to [C, M], and the matMul
+    // needs no transposeA (wasm's transposed matMul is ~6x slower than transposing first).
+    const xCnhw = tf.transpose(xPad, [3, 0, 1, 2]);
+    const m = n * outH * outW;
+    const taps: tf.Tensor2D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const patch =
+          sh === 1 && sw === 1
+            ? tf.slice(xCnhw, [0, 0, i, j], [c, n, outH, outW])
+            : tf.stridedSlice(
+                xCnhw,
+                [0, 0, i, j],
+                [c, n, i + (outH - 1) * sh + 1, j + (outW - 1) * sw + 1],
+                [1, 1, sh, sw],
+              );
+        taps.push(tf.reshape(patch, [c, m]));
+      }
+    }
+    // One product for all taps: a matMul packs its right operand each call, once is enough.
+    return tf.reshape(
+      tf.matMul(tf.concat(taps, 0), tf.reshape(dy, [m, f])),
+      filterShape,
+    ) as tf.Tensor4D;
+  });
+}
+
+/**
+ * `Conv2DBackpropFilter` for backends that lack it. On host-memory backends (wasm, cpu): the
+ * input unrolled by {@link im2colTransposed} in one pass, then a single plain matMul (which
+ * XNNPACK runs on wasm); elsewhere {@link conv2dFilterGradient}.
+ */
+export function conv2dBackpropFilterKernel(backendName: string): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+      attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    if (dataFormat === 'NCHW') {
+      throw new UnsupportedBackendError(
+        `the Conv2DBackpropFilter kernel of @overfit/kernels supports NHWC only (backend '${backendName}'); use channelsLast, or the cpu / webgl / webgpu / tensorflow backends`,
+      );
+    }
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const host = hostMemory(backendName, backend);
+    if (host === undefined) {
+      return tf.tidy(() => {
+        return conv2dFilterGradient(asTensor(backend, x), asTensor(backend, dy), filterShape, {
+          strides,
+          pad,
+          dimRoundingMode,
+        });
+      });
+    }
+    const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
+    const m = info.batchSize * info.outHeight * info.outWidth;
+    const temps: tf.TensorInfo[] = [];
+    try {
+      const cols = im2colTransposed(host, x, info);
+      temps.push(cols);
+      const dy2 = reshapeInfo(backendName, backend, dy, [m, info.outChannels]);
+      temps.push(dy2);
+      const product = callKernel(tf.BatchMatMul, backendName, {
+        inputs: { a: cols, b: dy2 },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      });
+      temps.push(product);
+      return reshapeInfo(backendName, backend, product, [...filterShape]);
+    } finally {
+      release(backend, ...temps);
+    }
+  };
+}

@@ -1,0 +1,286 @@
+// `pnpm bench:training`: training throughput of the course's two workloads, tfjs against
+// PyTorch on the same CPU. Each row runs in a fresh process (no JIT, kernel or heap state
+// carried between rows); all rows run in one sitting, so the ratios compare like with like.
+//
+//   pnpm bench:training [-- --backends wasm,cpu --workloads mlp,cnn --reps 3 --json out.json]
+//
+// Runners: `layersFit` is stock tfjs (model.fit, no @overfit kernels); `trainer` is our
+// Trainer after installKernels(); `layersFitKernels` / `trainerStock` separate the two gains.
+// Bench code, not library code: it picks backends, installs kernels and spawns processes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installKernels } from '@overfit/kernels';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Trainer } from '../src/index.js';
+
+type Workload = 'mlp' | 'cnn';
+const RUNNERS = ['layersFit', 'layersFitKernels', 'trainerStock', 'trainer'] as const;
+type Runner = (typeof RUNNERS)[number];
+
+const WORKLOADS: Record<Workload, { batch: number; steps: Record<string, number>; label: string }> =
+  {
+    mlp: {
+      batch: 128,
+      steps: { wasm: 40, cpu: 20 },
+      label: 'MLP 784-256-256-256-10 ReLU, batch 128, Adam 1e-3',
+    },
+    cnn: {
+      batch: 64,
+      steps: { wasm: 12, cpu: 3 },
+      label: 'CNN conv32-conv64-maxpool-dropout-fc128-dropout-fc10, 28x28x1, batch 64, Adam 1e-3',
+    },
+  };
+const WARMUP_STEPS = 3;
+
+function model(workload: Workload): tf.Sequential {
+  const init = { kernelInitializer: tf.initializers.heNormal({ seed: 1 }) };
+  if (workload === 'mlp') {
+    return tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [784], units: 256, activation: 'relu', ...init }),
+        tf.layers.dense({ units: 256, activation: 'relu', ...init }),
+        tf.layers.dense({ units: 256, activation: 'relu', ...init }),
+        tf.layers.dense({ units: 10, ...init }),
+      ],
+    });
+  }
+  // Keras' (and PyTorch's example) MNIST CNN.
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 32,
+        kernelSize: 3,
+        activation: 'relu',
+        ...init,
+      }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', ...init }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.dropout({ rate: 0.25, seed: 1 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 128, activation: 'relu', ...init }),
+      tf.layers.dropout({ rate: 0.5, seed: 2 }),
+      tf.layers.dense({ units: 10, ...init }),
+    ],
+  });
+}
+
+/** Random stand-ins for MNIST batches: throughput does not depend on the pixel values. */
+function data(workload: Workload, samples: number) {
+  return tf.tidy(() => {
+    const shape = workload === 'mlp' ? [samples, 784] : [samples, 28, 28, 1];
+    const x = tf.randomUniform(shape, 0, 1, 'float32', 7);
+    const labels = tf.randomUniform([samples], 0, 10, 'int32', 8) as tf.Tensor1D;
+    // int32 one-hot, then cast: wasm's OneHot ignores a float32 dtype.
+    return { x, y: labels, yOneHot: tf.cast(tf.oneHot(labels, 10), 'float32') };
+  });
+}
+
+async function fitOnce(
+  runner: Runner,
+  m: tf.Sequential,
+  d: ReturnType<typeof data>,
+  batch: number,
+) {
+  if (runner === 'layersFit' || runner === 'layersFitKernels') {
+    await m.fit(d.x, d.yOneHot, { epochs: 1, batchSize: batch, verbose: 0, shuffle: false });
+    return;
+  }
+  await trainers.get(m)!.fit({ x: d.x, y: d.y }, { epochs: 1, batchSize: batch, shuffle: false });
+}
+const trainers = new WeakMap<tf.Sequential, Trainer>();
+
+/** One row, in this process: median samples/s over `reps` timed fits. */
+async function runRow(workload: Workload, backend: string, runner: Runner, reps: number) {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialize`);
+  await tf.ready();
+  const kernels = runner === 'trainer' || runner === 'layersFitKernels' ? installKernels() : [];
+  const { batch, steps } = WORKLOADS[workload];
+  const n = steps[backend]! * batch;
+  const m = model(workload);
+  const optimizer = tf.train.adam(1e-3);
+  if (runner === 'layersFit' || runner === 'layersFitKernels') {
+    m.compile({
+      optimizer,
+      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    });
+  } else {
+    trainers.set(m, new Trainer({ model: m, optimizer, seed: 1 }));
+  }
+  const warm = data(workload, WARMUP_STEPS * batch);
+  await fitOnce(runner, m, warm, batch);
+  tf.dispose(Object.values(warm));
+  const d = data(workload, n);
+  const rates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await fitOnce(runner, m, d, batch);
+    rates.push(n / ((performance.now() - t0) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  const profile = profileSteps ? await profileOneStep(runner, m, batch, workload) : undefined;
+  return { samplesPerSecond: rates[Math.floor(rates.length / 2)]!, kernels, profile };
+}
+
+let profileSteps = false;
+
+/** Kernel counts and times of one training step (tf.profile), heaviest first. */
+async function profileOneStep(runner: Runner, m: tf.Sequential, batch: number, workload: Workload) {
+  const one = data(workload, batch);
+  const info = await tf.profile(() => fitOnce(runner, m, one, batch));
+  tf.dispose(Object.values(one));
+  const byName = new Map<string, { count: number; ms: number }>();
+  for (const k of info.kernels) {
+    const entry = byName.get(k.name) ?? { count: 0, ms: 0 };
+    entry.count++;
+    entry.ms += k.kernelTimeMs as number;
+    byName.set(k.name, entry);
+  }
+  return {
+    kernels: info.kernels.length,
+    kernelMs: [...byName.values()].reduce((sum, e) => sum + e.ms, 0),
+    top: [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12),
+  };
+}
+
+interface Args {
+  row: string | undefined;
+  backends: string[];
+  workloads: Workload[];
+  reps: number;
+  json: string | undefined;
+  python: string | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    row: undefined,
+    backends: ['wasm', 'cpu'],
+    workloads: ['mlp', 'cnn'],
+    reps: 3,
+    json: undefined,
+    python: undefined,
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [key, value] = [argv[i]!, argv[i + 1]];
+    if (value === undefined) throw new Error(`${key} needs a value`);
+    if (key === '--row') args.row = value;
+    else if (key === '--profile') profileSteps = value === 'true';
+    else if (key === '--backends') args.backends = value.split(',');
+    else if (key === '--workloads') args.workloads = value.split(',') as Workload[];
+    else if (key === '--reps') args.reps = Number(value);
+    else if (key === '--json') args.json = value;
+    else if (key === '--python') args.python = value;
+    else throw new Error(`unknown flag ${key}`);
+  }
+  return args;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A python3 that imports torch: --python, else python3 on PATH, else Debian's /usr/bin/python3. */
+function findTorchPython(explicit: string | undefined): string | undefined {
+  for (const python of explicit === undefined ? ['python3', '/usr/bin/python3'] : [explicit]) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (probe.status === 0) return python;
+  }
+  return undefined;
+}
+
+function childRow(workload: Workload, backend: string, runner: Runner, reps: number) {
+  const out = execFileSync(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      '--row',
+      `${workload}:${backend}:${runner}`,
+      '--reps',
+      String(reps),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { samplesPerSecond: number };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.row !== undefined) {
+    const [workload, backend, runner] = args.row.split(':') as [Workload, string, Runner];
+    const result = await runRow(workload, backend, runner, args.reps);
+    console.log(JSON.stringify(result));
+    return;
+  }
+  const python = findTorchPython(args.python);
+  const torchVersion =
+    python === undefined
+      ? undefined
+      : execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
+          encoding: 'utf8',
+        }).trim();
+  const rows = [];
+  for (const workload of args.workloads) {
+    let pytorch: number | null = null;
+    if (python !== undefined) {
+      const steps = WORKLOADS[workload].steps.wasm!;
+      const out = execFileSync(
+        python,
+        [
+          join(here, '../bench/torch_baseline.py'),
+          '--workload',
+          workload,
+          '--steps',
+          String(steps),
+          '--reps',
+          String(args.reps),
+        ],
+        { encoding: 'utf8' },
+      );
+      const result = JSON.parse(out.trim().split('\n').at(-1)!);
+      if (result.blas !== 'openblas') {
+        console.error(`warning: torch runs on BLAS '${result.blas}': install libopenblas0-pthread`);
+      }
+      console.error(
+        `pytorch ${workload}: ${result.samplesPerSecond.toFixed(0)} samples/s (${result.threads} thread(s), ${result.blas})`,
+      );
+      pytorch = result.samplesPerSecond;
+    }
+    for (const backend of args.backends) {
+      const rates = {} as Record<Runner, number>;
+      for (const runner of RUNNERS) {
+        rates[runner] = childRow(workload, backend, runner, args.reps).samplesPerSecond;
+        console.error(`${workload} ${backend} ${runner}: ${rates[runner].toFixed(0)} samples/s`);
+      }
+      rows.push({
+        workload,
+        backend,
+        samplesPerSecond: { ...rates, pytorch },
+        ratioToPytorch: pytorch === null ? null : rates.trainer / pytorch,
+      });
+    }
+  }
+  console.log(
+    `\nTraining throughput (samples/s, median of ${args.reps}; each row a fresh process; random MNIST-shaped data)`,
+  );
+  for (const w of args.workloads) console.log(`- ${w}: ${WORKLOADS[w].label}`);
+  console.log(
+    `- PyTorch: ${torchVersion === undefined ? 'not available (python3 -c "import torch" fails)' : `${torchVersion} on ${python}`}\n`,
+  );
+  console.log(
+    '| workload | backend | model.fit (stock) | model.fit + kernels | Trainer (stock) | Trainer + kernels | Trainer / stock fit | PyTorch | Trainer / PyTorch |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const { workload, backend, samplesPerSecond: s, ratioToPytorch } of rows) {
+    console.log(
+      `| ${workload} | ${backend} | ${s.layersFit.toFixed(0)} | ${s.layersFitKernels.toFixed(0)} | ${s.trainerStock.toFixed(0)} | ${s.trainer.toFixed(0)} | ${(s.trainer / s.layersFit).toFixed(2)}x | ${s.pytorch === null ? '-' : s.pytorch.toFixed(0)} | ${ratioToPytorch === null ? '-' : `${ratioToPytorch.toFixed(3)}x`} |`,
+    );
+  }
+  if (args.json !== undefined) {
+    writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);
+    console.log(`\nwrote ${args.json}`);
+  }
+}
+
+await main();
