@@ -1,9 +1,10 @@
 // Effects of each regularizer on small real problems (the "proof" part of the issue). Every
 // run is seeded, so each comparison is deterministic on a backend.
 
-import { Dropout, Rng } from '@overfit/core';
+import { Rng } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { Dropout } from './layers/dropout.js';
 import { adamw } from './optimizers/adamw.js';
 import { type L1L2, l1, l2 } from './penalties.js';
 

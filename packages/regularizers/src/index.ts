@@ -1,11 +1,4 @@
 export {
-  Dropout,
-  type DropoutArgs,
-  dropout,
-  StochasticLayer,
-  type StochasticLayerArgs,
-} from '@overfit/core';
-export {
   applyConstraint,
   ConstraintEnforcer,
   type ConstraintOptions,

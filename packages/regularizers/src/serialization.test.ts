@@ -11,6 +11,7 @@ const EXAMPLES: Record<string, () => Configurable> = {
   OverfitUnitNorm: () => reg.unitNorm({ axis: [0, 1] }),
   OverfitMinMaxNorm: () => reg.minMaxNorm({ minValue: 0.5, maxValue: 2, rate: 0.5 }),
   OverfitNonNeg: () => reg.nonNeg(),
+  OverfitDropout: () => new reg.Dropout({ rate: 0.2, seed: 9 }),
   OverfitAlphaDropout: () => new reg.AlphaDropout({ rate: 0.1, seed: 1 }),
   OverfitDropBlock2D: () => new reg.DropBlock2D({ rate: 0.2, blockSize: 3, seed: 2 }),
   OverfitStochasticDepth: () => new reg.StochasticDepth({ rate: 0.1, mode: 'batch', seed: 3 }),

@@ -1,6 +1,7 @@
-import { checkRate, StochasticLayer, type StochasticLayerArgs } from '@overfit/core';
+import { checkRate } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSerializable } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 // SELU constants (Klambauer et al. 2017).
 const ALPHA = 1.6732632423543772;

@@ -5,8 +5,6 @@ import {
   checkRate,
   deriveSeed,
   ShapeError,
-  StochasticLayer,
-  type StochasticLayerArgs,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable } from '@tensorflow/tfjs-layers';
@@ -17,6 +15,7 @@ import {
   registerSerializable,
   serializeObject,
 } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 type Initializer = ReturnType<typeof initializers.glorotUniform>;
 

@@ -1,6 +1,7 @@
-import { checkNumber, checkRate, StochasticLayer, type StochasticLayerArgs } from '@overfit/core';
+import { checkNumber, checkRate } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSerializable } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 /** Arguments of {@link GaussianDropout}. */
 export interface GaussianDropoutArgs extends StochasticLayerArgs {
