@@ -26,7 +26,7 @@ export interface NoiseParams {
  * Additive gaussian noise `clip(x + std · N(0, 1))`, `std ~ U[range]` per image (a number
  * `s` means exactly `s`); p default 1.
  */
-export class GaussianNoise extends Augmentation<NoiseParams> {
+export class RandomGaussianNoise extends Augmentation<NoiseParams> {
   readonly name = 'gaussianNoise';
   readonly std: Range;
   readonly p: number;
@@ -67,7 +67,7 @@ export class GaussianNoise extends Augmentation<NoiseParams> {
  *
  * @example const t = gaussianNoise({ std: [0, 0.1] });
  */
-export const gaussianNoise = (args: { std: RangeArg; p?: number }) => new GaussianNoise(args);
+export const gaussianNoise = (args: { std: RangeArg; p?: number }) => new RandomGaussianNoise(args);
 
 /** Per-image blur sigma (0 = not blurred). */
 export interface BlurParams {

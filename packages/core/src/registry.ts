@@ -151,6 +151,16 @@ function entryOf(obj: Configurable): RegistryEntry | undefined {
 }
 
 /**
+ * The name `obj` is registered under (by `getClassName()` or its class), or `undefined`.
+ *
+ * @example registeredName(new F1Score({ numClasses: 10 })) // 'F1Score'
+ */
+export function registeredName(obj: unknown): string | undefined {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  return entryOf(obj as Configurable)?.name;
+}
+
+/**
  * `{ className, config }` of a registered object: plain JSON (`JSON.stringify` safe), read
  * back by {@link deserialize}.
  *

@@ -7,8 +7,8 @@ export {
   EarlyStopping,
   type EarlyStoppingArgs,
   type EarlyStoppingConfig,
+  type EarlyStoppingReason,
   type EarlyStoppingResult,
-  type StopReason,
 } from './early-stopping.js';
 export { getLearningRate, setLearningRate } from './learning-rate.js';
 export {

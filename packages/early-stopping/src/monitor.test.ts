@@ -19,7 +19,7 @@ describe('resolveMode', () => {
     ]) {
       expect(resolveMode(key, 'auto'), key).toBe('max');
     }
-    for (const key of ['valIoU', 'val_mean_iou', 'valR2']) {
+    for (const key of ['valIoU', 'val_mean_iou', 'valR2', 'valF1Score', 'val_fbeta_score']) {
       expect(resolveMode(key, 'auto'), key).toBe('max');
     }
     for (const key of ['loss', 'val_loss', 'valLoss', 'mae', 'val_mse', 'valCrossEntropy']) {

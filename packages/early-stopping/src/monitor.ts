@@ -22,6 +22,7 @@ export const MAXIMIZED_METRICS: readonly string[] = [
   'auc',
   'iou',
   'r2',
+  'score',
 ];
 
 /** Metric names minimized in `auto` mode (matched the same way as {@link MAXIMIZED_METRICS}). */
@@ -47,7 +48,7 @@ function metricStem(monitor: string): string {
 /**
  * Resolves `auto` as Keras does, from a table rather than a guess: the key without its
  * `val`/`val_` prefix, lowercased and without `_`, ending in a {@link MAXIMIZED_METRICS} name
- * (`val_acc`, `valMacroF1`, `valAUC`, `valMeanIoU`, `valR2`) is `'max'`; ending in a
+ * (`val_acc`, `valMacroF1`, `valAUC`, `valMeanIoU`, `valR2`, `valF1Score`) is `'max'`; ending in a
  * {@link MINIMIZED_METRICS} name (`loss`, `val_mae`, `valCrossEntropy`) is `'min'`.
  *
  * @throws InvalidArgumentError for any other key in `auto` mode: say `mode: 'min'` or `'max'`.

@@ -15,9 +15,9 @@ export {
 } from './constraints.js';
 export {
   labelSmoothingLoss,
-  type SoftmaxCrossEntropyOptions,
+  type SmoothedCrossEntropyOptions,
+  smoothedCrossEntropy,
   smoothLabels,
-  softmaxCrossEntropy,
   softmaxCrossEntropyWithSmoothing,
 } from './label-smoothing.js';
 export * from './layers/index.js';
