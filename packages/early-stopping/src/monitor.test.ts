@@ -27,7 +27,7 @@ describe('resolveMode', () => {
     }
   });
   it('raises for a key it cannot place instead of guessing min (regression, as Keras)', () => {
-    for (const key of ['valKappa', 'val_dice_score', 'myMetric']) {
+    for (const key of ['valKappa', 'val_dice_coef', 'myMetric']) {
       expect(() => resolveMode(key, 'auto'), key).toThrow(InvalidArgumentError);
       expect(() => resolveMode(key, 'auto'), key).toThrow(
         `mode must be 'min' or 'max' for monitor '${key}'`,
