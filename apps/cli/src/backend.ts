@@ -1,4 +1,5 @@
 import { type BackendChoice, selectBackend } from '@overfit/core';
+import { installedKernels, installKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
@@ -59,4 +60,20 @@ export function chooseBackend(preference: TrainConfig['backend']): Promise<Backe
       ? [tensorflow, 'wasm', 'cpu']
       : [preference === 'tensorflow' ? tensorflow : preference];
   return selectBackend(candidates);
+}
+
+/**
+ * Installs @overfit/kernels (faster and missing tfjs kernels) and says what the chosen backend
+ * got: one line for the run's log.
+ */
+export function installFastKernels(backendName: string): string {
+  installKernels();
+  const kernels = installedKernelsFor(backendName);
+  return kernels.length === 0
+    ? `kernels: tfjs' own (@overfit/kernels has none for ${backendName})`
+    : `kernels: @overfit/kernels on ${backendName}: ${kernels.join(', ')}`;
+}
+
+function installedKernelsFor(backendName: string): string[] {
+  return installedKernels().find((k) => k.backend === backendName)?.kernels ?? [];
 }

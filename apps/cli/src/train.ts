@@ -6,7 +6,7 @@ import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
 import { buildAugmentation } from './augmentation.js';
-import { chooseBackend } from './backend.js';
+import { chooseBackend, installFastKernels } from './backend.js';
 import { attachDiagnostics, gradientOptions } from './diagnostics.js';
 import { ProgressBar } from './progress.js';
 import { buildRegularization } from './regularization.js';
@@ -27,6 +27,7 @@ export interface TrainIO {
 export async function train(config: TrainConfig, io: TrainIO): Promise<TrainReport> {
   const choice: BackendChoice = await chooseBackend(config.backend);
   io.out(describeBackendChoice(choice));
+  io.out(installFastKernels(choice.name));
 
   const augmentation = buildAugmentation(config, io);
   // Augmentations work on pixels in [0, 1]; standardizing first would shift what "black" is.

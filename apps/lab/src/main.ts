@@ -141,7 +141,9 @@ layerSelect.addEventListener('change', () => renderLayer(shown, layerSelect.valu
 
 chooseBrowserBackend().then(
   (choice) => {
-    backendLine.textContent = describeBackendChoice(choice);
+    backendLine.textContent =
+      describeBackendChoice(choice) +
+      (choice.kernels.length > 0 ? ` · @overfit/kernels: ${choice.kernels.join(', ')}` : '');
     backendLine.dataset.state = 'ready';
     backendLine.dataset.backend = choice.name;
     setBusy(false);

@@ -23,13 +23,22 @@ import { registerTransform } from './transform-registry.js';
 
 /** Options of {@link affine} (and of rotate / translate / scale / shear, which are special cases). */
 export interface AffineArgs extends WarpArgs {
-  /** Rotation in degrees, counter-clockwise; `d` means `[-d, d]`. Default 0. */
+  /**
+   * Rotation in degrees, counter-clockwise on screen (as torchvision's `F.rotate`;
+   * torchvision's `F.affine` / `RandomAffine` turn clockwise: our `a` is their `-a`);
+   * `d` means `[-d, d]`, the same distribution in both conventions. Default 0.
+   */
   degrees?: RangeArg;
   /** Translation as a fraction of width and height; `t` means `[-t, t]` on both axes, `[tx, ty]` per axis. Default 0. */
   translate?: number | readonly [number, number];
   /** Zoom factor; `s` means `[1 - s, 1 + s]`. Default `[1, 1]`. */
   scale?: RangeArg;
-  /** Shear in degrees along x (and y when given as `[[xmin, xmax], [ymin, ymax]]`); `d` means x in `[-d, d]`. Default 0. */
+  /**
+   * Shear in degrees along x (and y when given as `[[xmin, xmax], [ymin, ymax]]`); `d` means
+   * x in `[-d, d]`. The x-shear `x' = x + tan(sx)·y` is applied first, then the y-shear
+   * `y' = y + tan(sy)·x'` (determinant 1: areas kept, never mirrored). torchvision shears by
+   * `x - tan·y`: our `(sx, sy)` is `F.affine(shear=[-sx, -sy])`. Default 0.
+   */
   shear?: RangeArg | readonly [RangeArg, RangeArg];
 }
 
@@ -48,7 +57,10 @@ const AFFINE_KEYS = ['degrees', 'translate', 'scale', 'shear', ...WARP_KEYS];
 /**
  * Random affine transform about the image centre (torchvision `RandomAffine`): per image
  * an angle, a translation, a zoom factor and shears, composed as the forward map
- * `T(c + t) · R(angle) · S(scale) · Shear · T(-c)` and inverted for resampling.
+ * `T(c + t) · R(angle) · S(scale) · ShearY · ShearX · T(-c)` (torchvision's order) and
+ * inverted for resampling. Equal to torchvision 0.14's
+ * `F.affine(img, angle=-angle, translate=[tx, ty], scale, shear=[-shearX, -shearY])`
+ * with `fill=None` (tested; see the README's parity section for `fill`).
  */
 export class RandomAffine extends GeometricAugmentation<AffineParams> {
   readonly degrees: Range;

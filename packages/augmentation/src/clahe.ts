@@ -8,7 +8,11 @@ import { registerTransform } from './transform-registry.js';
 
 /** Options of {@link clahe}. */
 export interface ClaheArgs {
-  /** Histogram clip limit relative to a uniform histogram (OpenCV's `clipLimit`); 0 = no limit. Default 2. */
+  /**
+   * Histogram clip limit relative to a uniform histogram (OpenCV's `clipLimit`: a tile's
+   * bins are clipped at `max(1, floor(clipLimit · tilePixels / 256))` pixels); 0 = no limit.
+   * Default 2.
+   */
   clipLimit?: number;
   /** Tiles `[rows, columns]`; H and W must be multiples. Default `[4, 4]`. */
   grid?: readonly [number, number];
@@ -18,7 +22,10 @@ export interface ClaheArgs {
 
 /**
  * CLAHE (contrast-limited adaptive histogram equalization, medical-imaging style) per image
- * and channel; see {@link claheImages}. `sampleParams` checks that the grid divides H and W.
+ * and channel: OpenCV's `cv2.createCLAHE(clipLimit, tileGridSize=(columns, rows)).apply` on
+ * the image's 8-bit levels `floor(x · 255.999)`, output `level / 255` (equal to OpenCV's
+ * uint8 output, tested against it); see {@link claheImages}. `apply` checks that the grid
+ * divides H and W (OpenCV pads instead).
  *
  * @example const t = clahe({ clipLimit: 2, grid: [4, 4], p: 1 });
  */

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Rng } from '@overfit/core';
+import { InvalidArgumentError, type Rng, ShapeError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Augmentation,
@@ -23,6 +23,29 @@ import { aroundOne, type Range, type RangeArg, symmetric, toRange } from './rang
 import { uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
 
+const warnedGrey = new Set<string>();
+
+/**
+ * Hue and saturation are defined on RGB. On 1 channel they leave images as they are (as
+ * torchvision does), which a grey pipeline (MNIST) should know about: said once per
+ * transform name and process. Other channel counts are refused, as torchvision refuses them.
+ */
+export function checkColorChannels(name: string, channels: number): void {
+  if (channels === 3) return;
+  if (channels === 1) {
+    if (!warnedGrey.has(name)) {
+      warnedGrey.add(name);
+      console.warn(
+        `@overfit/augmentation: ${name} leaves 1-channel (grey) images unchanged (as torchvision does); remove it from grey pipelines`,
+      );
+    }
+    return;
+  }
+  throw new ShapeError(
+    `${name} needs RGB images (3 channels; 1-channel images pass unchanged), got ${channels} channels`,
+  );
+}
+
 /** One number per image (the neutral value where an image was not drawn). */
 export interface FactorParams {
   factor: number[];
@@ -42,11 +65,14 @@ export class PerImageAdjust extends Augmentation<FactorParams> {
     private readonly neutral: number,
     private readonly kernel: Kernel,
     private readonly options: Record<string, Json>,
+    /** Hue / saturation: RGB only (see {@link checkColorChannels}). */
+    private readonly colorOnly = false,
   ) {
     super();
   }
   sampleParams(shape: readonly number[], rng: Rng): FactorParams {
-    const [n] = checkBatchShape(shape);
+    const [n, , , c] = checkBatchShape(shape);
+    if (this.colorOnly) checkColorChannels(this.name, c);
     return {
       factor: drawMask(n, this.p, rng).map((on) =>
         on ? uniformIn(rng, this.range) : this.neutral,
@@ -54,8 +80,9 @@ export class PerImageAdjust extends Augmentation<FactorParams> {
     };
   }
   apply(images: tf.Tensor, params: FactorParams): tf.Tensor {
-    const [n] = checkImages(images);
+    const [n, , , c] = checkImages(images);
     checkCount('factor', params.factor, n);
+    if (this.colorOnly) checkColorChannels(this.name, c);
     return tf.tidy(() => {
       const out = this.kernel(images as tf.Tensor4D, perImage(params.factor));
       const untouched = params.factor.map((f) => f === this.neutral);
@@ -75,14 +102,21 @@ function factorTransform(
   neutral: number,
   kernel: Kernel,
   defaultP = 1,
+  colorOnly = false,
 ): PerImageAdjust {
   const opts = checkOptions(name, args, ['factor', 'p']);
   if (opts.factor === undefined)
     throw new InvalidArgumentError(`${name}.factor`, undefined, 'given');
   const range = toRange('factor', opts.factor, expand, bounds);
-  return new PerImageAdjust(name, range, checkP(opts.p ?? defaultP), neutral, kernel, {
-    factor: range,
-  });
+  return new PerImageAdjust(
+    name,
+    range,
+    checkP(opts.p ?? defaultP),
+    neutral,
+    kernel,
+    { factor: range },
+    colorOnly,
+  );
 }
 
 /** Options of the per-image factor transforms. */
@@ -108,19 +142,22 @@ export const brightness = (args: FactorArgs) =>
 export const contrast = (args: FactorArgs) =>
   factorTransform('contrast', args, aroundOne, { min: 0 }, 1, adjustContrast);
 /**
- * Saturation: `clip(f · x + (1 - f) · gray(x))` (RGB only; identity on 1 channel).
+ * Saturation: `clip(f · x + (1 - f) · gray(x))`. RGB only: 1-channel images pass unchanged
+ * (as in torchvision; a one-time `console.warn` says so), other channel counts throw a
+ * `ShapeError` (torchvision raises too).
  *
  * @example const t = saturation({ factor: 0.3 });
  */
 export const saturation = (args: FactorArgs) =>
-  factorTransform('saturation', args, aroundOne, { min: 0 }, 1, adjustSaturation);
+  factorTransform('saturation', args, aroundOne, { min: 0 }, 1, adjustSaturation, 1, true);
 /**
- * Hue: rotates the hue by `f ~ U[-h, h]` turns (`h <= 0.5`) through HSV (RGB only).
+ * Hue: rotates the hue by `f ~ U[-h, h]` turns (`h <= 0.5`) through HSV. RGB only, as
+ * {@link saturation}: 1 channel passes unchanged with a one-time warning, other counts throw.
  *
  * @example const t = hue({ factor: 0.05 });
  */
 export const hue = (args: FactorArgs) =>
-  factorTransform('hue', args, symmetric, { min: -0.5, max: 0.5 }, 0, adjustHue);
+  factorTransform('hue', args, symmetric, { min: -0.5, max: 0.5 }, 0, adjustHue, 1, true);
 /**
  * Gamma: `x^g`, `g ~ U[max(0, 1 - v), 1 + v]` (must stay > 0).
  *
@@ -171,6 +208,8 @@ export interface ColorJitterArgs {
  * torchvision `ColorJitter`: brightness, contrast, saturation and hue with independent
  * per-image factors. Applied in the fixed order brightness, contrast, saturation, hue
  * (torchvision shuffles the order per call; a fixed order keeps the batch one pass).
+ * Saturation and hue need RGB: on 1 channel they pass (one-time warning), other channel
+ * counts throw when either is on.
  */
 export class ColorJitter extends Augmentation<ColorJitterParams> {
   readonly name = 'colorJitter';
@@ -187,8 +226,15 @@ export class ColorJitter extends Augmentation<ColorJitterParams> {
     };
     this.p = checkP(args.p ?? 1);
   }
+  /** Saturation or hue is on: the colour part needs RGB (see {@link checkColorChannels}). */
+  private checkChannels(channels: number): void {
+    const { saturation, hue } = this.ranges;
+    if (saturation[0] !== 1 || saturation[1] !== 1 || hue[0] !== 0 || hue[1] !== 0)
+      checkColorChannels('colorJitter (saturation, hue)', channels);
+  }
   sampleParams(shape: readonly number[], rng: Rng): ColorJitterParams {
-    const [n] = checkBatchShape(shape);
+    const [n, , , c] = checkBatchShape(shape);
+    this.checkChannels(c);
     const out: ColorJitterParams = { brightness: [], contrast: [], saturation: [], hue: [] };
     for (const on of drawMask(n, this.p, rng)) {
       for (const key of ['brightness', 'contrast', 'saturation', 'hue'] as const) {
@@ -198,9 +244,11 @@ export class ColorJitter extends Augmentation<ColorJitterParams> {
     return out;
   }
   apply(images: tf.Tensor, params: ColorJitterParams): tf.Tensor {
-    const [n] = checkImages(images);
+    const [n, , , c] = checkImages(images);
     for (const key of ['brightness', 'contrast', 'saturation', 'hue'] as const)
       checkCount(key, params[key], n);
+    if (params.saturation.some((f) => f !== 1) || params.hue.some((f) => f !== 0))
+      checkColorChannels('colorJitter (saturation, hue)', c);
     return tf.tidy(() => {
       let x = images as tf.Tensor4D;
       const isNeutral = (v: number[], neutral: number) => v.every((f) => f === neutral);

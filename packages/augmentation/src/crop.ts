@@ -1,7 +1,15 @@
 import { checkInteger, InvalidArgumentError, type Rng } from '@overfit/core';
-import { type BatchShape, checkBatchShape, checkCount, type Json } from './augmentation.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  type BatchShape,
+  checkBatchShape,
+  checkCount,
+  checkImages,
+  type Json,
+} from './augmentation.js';
 import { checkOptions, GeometricAugmentation, type WarpArgs } from './geometric-base.js';
 import { type Mat3, translation } from './ops/matrix.js';
+import { resizeBoxes } from './ops/resize.js';
 import { exactly, type Range, toRange } from './ranges.js';
 import { randInt, uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
@@ -161,7 +169,10 @@ export interface BoxParams {
 /**
  * torchvision `RandomResizedCrop`: up to 10 tries for a box of area `scale · H·W` and
  * aspect ratio `ratio` that fits, else a centre crop clamped to `ratio`; the box is resized
- * to `size` with half-pixel centres (`x_in = left + (x + 0.5)·w/W - 0.5`). No antialiasing.
+ * to `size` with half-pixel centres (`x_in = left + (x + 0.5)·w/W - 0.5`, clamped to the
+ * box, as torchvision's `resized_crop`). No antialiasing. `'nearest'` picks
+ * `floor((x + 0.5)·w/W)`, torch's `'nearest-exact'` (torchvision 0.14's `'nearest'` takes
+ * `floor(x·w/W)`).
  */
 export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
   readonly name = 'randomResizedCrop';
@@ -215,6 +226,41 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
     }
     return out;
   }
+  /**
+   * Crops and resizes each box ({@link resizeBoxes}: per-image resize ops on cpu, two
+   * batched gathers elsewhere), not by the projective warp: taps are clamped to each box,
+   * so an enlarging crop never blends in pixels from outside it (the warp's
+   * `x_in = left + (x + 0.5)·w/W - 0.5` reaches half a pixel past the box edge).
+   */
+  override apply(images: tf.Tensor, params: BoxParams): tf.Tensor {
+    const [n, h, w] = checkImages(images);
+    for (const key of ['top', 'left', 'height', 'width'] as const) checkCount(key, params[key], n);
+    const boxes = params.top.map((top, i) => {
+      const box = {
+        top,
+        left: params.left[i]!,
+        height: params.height[i]!,
+        width: params.width[i]!,
+      };
+      const inside =
+        [box.top, box.left, box.height, box.width].every(Number.isInteger) &&
+        box.top >= 0 &&
+        box.left >= 0 &&
+        box.height >= 1 &&
+        box.width >= 1 &&
+        box.top + box.height <= h &&
+        box.left + box.width <= w;
+      if (!inside)
+        throw new InvalidArgumentError(
+          `params box ${i}`,
+          box,
+          `an integer box of positive size inside the ${h}x${w} image`,
+        );
+      return box;
+    });
+    return resizeBoxes(images as tf.Tensor4D, boxes, this.size, this.interpolation);
+  }
+  /** The unclamped projective form of the crop (what `apply` computes away from box edges). */
   inverseMatrices(params: BoxParams, [n]: BatchShape): Mat3[] {
     for (const key of ['top', 'left', 'height', 'width'] as const) checkCount(key, params[key], n);
     const [oh, ow] = this.size;

@@ -37,20 +37,47 @@ describe('elastic', () => {
 
   it('is the identity at alpha 0 or for images not drawn; replayable; no leaks', async () => {
     const x = ramp(3, 12, 12, 2);
-    await expectClose(elastic({ alpha: 0 }).apply(x, { apply: [true, true, true], seed: 1 }), x, 0);
+    await expectClose(
+      elastic({ alpha: 0 }).apply(x, { apply: [true, true, true], seeds: [1, 2, 3] }),
+      x,
+      0,
+    );
     const t = elastic({ alpha: 30, sigma: 3 });
-    const y = t.apply(x, { apply: [false, true, false], seed: 4 });
+    const y = t.apply(x, { apply: [false, true, false], seeds: [0, 4, 0] });
     const [x0, , x2] = tf.split(x, 3);
     const [y0, y1, y2] = tf.split(y, 3);
     await expectClose(y0!, x0!, 0);
     await expectClose(y2!, x2!, 0);
     expect(Array.from(await y1!.data())).not.toEqual(Array.from(await tf.split(x, 3)[1]!.data()));
-    await expectClose(t.apply(x, { apply: [false, true, false], seed: 4 }), y, 0);
-    expectNoLeak(() => t.apply(x, { apply: [true, true, true], seed: 2 }));
+    await expectClose(t.apply(x, { apply: [false, true, false], seeds: [0, 4, 0] }), y, 0);
+    expectNoLeak(() => t.apply(x, { apply: [true, true, true], seeds: [2, 3, 4] }));
+  });
+
+  it('replays an image from its own seed whatever the batch (issue 16)', async () => {
+    const x = ramp(3, 16, 16, 1);
+    const [a, b, c] = tf.split(x, 3) as tf.Tensor4D[];
+    const t = elastic({ alpha: 30, sigma: 3 });
+    const alone = t.apply(b!, { apply: [true], seeds: [77] });
+    const inPair = t.apply(tf.concat([a!, b!]), { apply: [true, true], seeds: [5, 77] });
+    const inTriple = t.apply(tf.concat([c!, a!, b!]), {
+      apply: [false, true, true],
+      seeds: [0, 9, 77],
+    });
+    await expectClose(tf.slice(inPair, [1, 0, 0, 0], [1, 16, 16, 1]), alone, 1e-6);
+    await expectClose(tf.slice(inTriple, [2, 0, 0, 0], [1, 16, 16, 1]), alone, 1e-6);
+    // Params drawn for a batch replay image by image.
+    const params = t.sampleParams([3, 16, 16, 1], new Rng(3));
+    const batch = t.apply(x, params);
+    const second = t.apply(b!, { apply: [params.apply[1]!], seeds: [params.seeds[1]!] });
+    await expectClose(tf.slice(batch, [1, 0, 0, 0], [1, 16, 16, 1]), second, 1e-6);
+    expect(() => t.apply(x, { apply: [true, true, true], seed: 1 } as never)).toThrow(
+      /params.seeds was drawn for no images but the batch has 3/,
+    );
   });
 
   it('rejects bad options', () => {
     expect(() => elastic({ sigma: 0 })).toThrow('sigma must be a number > 0, got 0');
     expect(() => elastic({ alpha: -1 })).toThrow(/alpha must be a number >= 0/);
+    expect(() => elastic({ fillValue: 2 })).toThrow('fillValue must be a number in [0, 1], got 2');
   });
 });

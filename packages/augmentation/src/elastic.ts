@@ -1,4 +1,4 @@
-import { checkNumber, checkOneOf, type Rng } from '@overfit/core';
+import { checkNumber, checkOneOf, checkSeed, type Rng } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Augmentation,
@@ -22,25 +22,48 @@ import {
 import { registerTransform } from './transform-registry.js';
 
 /**
- * One displacement component for every image, `[N, H, W]`: i.i.d. U(-1, 1) noise smoothed
- * along H and W by the reflect-padded gaussian. Noise is i.i.d., so it is drawn directly in
- * the `[H, N·W]` layout where both passes are plain 2-D matrix products.
+ * Both displacement components of every image, `[N, 2, H, W]`: per image i.i.d. U(-1, 1)
+ * noise from that image's own seed (so an image's field does not depend on the batch it is
+ * in), smoothed along W and H by the reflect-padded gaussian as two plain matrix products.
+ * Images not drawn get a zero field without a random op.
  */
-function smoothField(n: number, h: number, w: number, kernel: number[], seed: number): tf.Tensor3D {
+function smoothFields(
+  h: number,
+  w: number,
+  kernel: number[],
+  seeds: readonly number[],
+  drawn: readonly boolean[],
+): tf.Tensor4D {
+  const n = seeds.length;
   return tf.tidy(() => {
     const mh = tf.tensor2d(convolutionMatrix(kernel, h), [h, h]);
     const mw = tf.tensor2d(convolutionMatrix(kernel, w), [w, w]);
-    const noise = tf.randomUniform([h, n * w], -1, 1, 'float32', seed >>> 0);
-    const rows = tf.reshape(tf.matMul(mh, noise), [h * n, w]);
-    const both = tf.matMul(rows, mw, false, true); // [H·N, W]: out[., i] = sum_j M[i, j] in[., j]
-    return tf.transpose(tf.reshape(both, [h, n, w]), [1, 0, 2]) as tf.Tensor3D;
+    const noise = tf.stack(
+      seeds.map((seed, i) =>
+        drawn[i] ? tf.randomUniform([2, h, w], -1, 1, 'float32', seed >>> 0) : tf.zeros([2, h, w]),
+      ),
+    ); // [N, 2, H, W]
+    // Along W: out[., j] = sum_k M[j, k] in[., k].
+    const rows = tf.matMul(tf.reshape(noise, [n * 2 * h, w]), mw, false, true);
+    // Along H, on the [H, N·2·W] layout.
+    const columns = tf.reshape(tf.transpose(tf.reshape(rows, [n * 2, h, w]), [1, 0, 2]), [
+      h,
+      n * 2 * w,
+    ]);
+    const both = tf.matMul(mh, columns);
+    return tf.reshape(tf.transpose(tf.reshape(both, [h, n * 2, w]), [1, 0, 2]), [
+      n,
+      2,
+      h,
+      w,
+    ]) as tf.Tensor4D;
   });
 }
 
-/** Which images are deformed, and the seed of the batch's displacement fields. */
+/** Which images are deformed, and each image's seed for its displacement field. */
 export interface ElasticParams {
   apply: boolean[];
-  seed: number;
+  seeds: number[];
 }
 
 /** Options of {@link elastic}. */
@@ -60,8 +83,9 @@ export interface ElasticArgs {
  * field of U(-1, 1) displacements, smoothed by a gaussian of std `sigma` (kernel
  * `int(8σ + 1)` made odd, capped by the image size; reflect padding) and scaled to
  * `alpha / 2` pixels (torchvision's scale for square images); then bilinear resampling at
- * `(x + dx, y + dy)`. The whole batch is one random op, one separable convolution and one
- * gather.
+ * `(x + dx, y + dy)`. Each image's field comes from its own seed, so a draw replays per
+ * image whatever batch it is in. One random op per deformed image, one separable
+ * convolution (two matrix products) and one gather for the batch.
  */
 export class ElasticTransform extends Augmentation<ElasticParams> {
   readonly name = 'elastic';
@@ -90,11 +114,12 @@ export class ElasticTransform extends Augmentation<ElasticParams> {
       INTERPOLATIONS,
     );
     this.fillMode = checkOneOf('fillMode', args.fillMode ?? 'constant', FILL_MODES);
-    this.fillValue = checkNumber('fillValue', args.fillValue ?? 0);
+    this.fillValue = checkNumber('fillValue', args.fillValue ?? 0, { min: 0, max: 1 });
   }
   sampleParams(shape: readonly number[], rng: Rng): ElasticParams {
     const [n] = checkBatchShape(shape);
-    return { apply: drawMask(n, this.p, rng), seed: rng.nextSeed() };
+    const apply = drawMask(n, this.p, rng);
+    return { apply, seeds: apply.map((on) => (on ? rng.nextSeed() : 0)) };
   }
   /** Kernel length: torchvision's `int(8σ + 1)` made odd, at most `2·min(H, W) - 1`. */
   kernelSize(h: number, w: number): number {
@@ -105,6 +130,10 @@ export class ElasticTransform extends Augmentation<ElasticParams> {
   apply(images: tf.Tensor, params: ElasticParams): tf.Tensor {
     const [n, h, w] = checkImages(images);
     checkCount('apply', params.apply, n);
+    checkCount('seeds', params.seeds, n);
+    params.seeds.forEach((seed, i) => {
+      checkSeed(`params.seeds[${i}]`, seed);
+    });
     if (!params.apply.some(Boolean) || this.alpha === 0) return tf.clone(images);
     const kernel = gaussianKernel1d(this.kernelSize(h, w), this.sigma);
     return tf.tidy(() => {
@@ -115,8 +144,9 @@ export class ElasticTransform extends Augmentation<ElasticParams> {
       ]);
       const grid = (len: number, shape: number[]) =>
         tf.reshape(tf.range(0, len, 1, 'float32'), shape);
-      const dx = tf.mul(smoothField(n, h, w, kernel, params.seed), scale);
-      const dy = tf.mul(smoothField(n, h, w, kernel, params.seed + 1), scale);
+      const [fx, fy] = tf.unstack(smoothFields(h, w, kernel, params.seeds, params.apply), 1);
+      const dx = tf.mul(fx!, scale);
+      const dy = tf.mul(fy!, scale);
       const xs = tf.add(grid(w, [1, 1, w]), dx);
       const ys = tf.add(grid(h, [1, h, 1]), dy);
       return sampleAt(images as tf.Tensor4D, xs, ys, {

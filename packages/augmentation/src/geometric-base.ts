@@ -16,9 +16,19 @@ export interface WarpArgs {
   p?: number;
   /** Default `'bilinear'`. */
   interpolation?: Interpolation;
-  /** How pixels mapped from outside the image are filled; default `'constant'`. */
+  /**
+   * How pixels mapped from outside the image are filled (TensorFlow's modes); default
+   * `'constant'`. `'reflect'` is `[dcba|abcd|dcba]` (torchvision's `'symmetric'` padding),
+   * `'nearest'` repeats the edge (`'edge'`), `'wrap'` tiles.
+   */
   fillMode?: FillMode;
-  /** Value of those pixels when `fillMode` is `'constant'`; default 0. */
+  /**
+   * Value of those pixels when `fillMode` is `'constant'`, in [0, 1]; default 0.
+   * TensorFlow's rule: each bilinear tap outside the image reads `fillValue`
+   * (`out = S + (1 - m)·v`, S the in-image taps, m their weight), which is torchvision's
+   * `fill=None` for 0. torchvision's `fill=[v]` (its random transforms always pass one)
+   * blends through a mask instead, `m·S + (1 - m)·v`: edge pixels come out darker there.
+   */
   fillValue?: number;
 }
 export const WARP_KEYS = ['p', 'interpolation', 'fillMode', 'fillValue'] as const;
@@ -42,7 +52,11 @@ export abstract class GeometricAugmentation<P> extends Augmentation<P> {
       INTERPOLATIONS,
     );
     this.fillMode = checkOneOf('fillMode', args.fillMode ?? defaults.fillMode, FILL_MODES);
-    this.fillValue = checkNumber('fillValue', args.fillValue ?? defaults.fillValue);
+    // Images are in [0, 1]: a fill outside it would leave the range (erasing refuses too).
+    this.fillValue = checkNumber('fillValue', args.fillValue ?? defaults.fillValue, {
+      min: 0,
+      max: 1,
+    });
   }
 
   /** Per-image inverse matrices (output -> input) for a batch of `shape`. */

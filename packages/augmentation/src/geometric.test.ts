@@ -125,12 +125,108 @@ describe('affine family', () => {
       /fillMode must be one of 'constant', 'reflect', 'wrap', 'nearest'/,
     );
     expect(() => rotate({ degrees: 5, angle: 3 } as never)).toThrow(/'angle' is not an option/);
+    // Fill values live in the image range [0, 1], as for erasing (issue 16).
+    expect(() => rotate({ degrees: 5, fillValue: 2 })).toThrow(
+      'fillValue must be a number in [0, 1], got 2',
+    );
+    expect(() => perspective({ fillValue: -0.5 })).toThrow(
+      /fillValue must be a number in \[0, 1\]/,
+    );
+    expect(() => centerCrop({ size: 4, fillValue: 1.5 })).toThrow(/fillValue .* got 1.5/);
     expect(() => rotate({} as never)).toThrow(/rotate.degrees must be given/);
     const t = rotate({ degrees: 5 });
     expect(() => t.apply(ramp(2, 3, 3, 1), t.sampleParams([3, 3, 3, 1], new Rng(1)))).toThrow(
       /drawn for 3 images but the batch has 2/,
     );
     expect(() => t.apply(tf.zeros([3, 3, 1]), { angle: [0] } as never)).toThrow(/rank-4 NHWC/);
+  });
+});
+
+describe('two-axis shear (issue 16)', () => {
+  const det = (m: number[]) =>
+    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) -
+    m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) +
+    m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+  const shearParams = (sx: number, sy: number) => ({
+    angle: [0],
+    tx: [0],
+    ty: [0],
+    scale: [1],
+    shearX: [sx],
+    shearY: [sy],
+  });
+
+  it('composes an x-shear and a y-shear: determinant 1 for any pair, (45, 45) not singular', () => {
+    const t = affine({
+      shear: [
+        [-89, 89],
+        [-89, 89],
+      ],
+    });
+    for (const [sx, sy] of [
+      [30, 30],
+      [45, 45],
+      [50, 50],
+      [60, 30],
+      [-70, 20],
+      [89, -89],
+    ] as const) {
+      const [inverse] = t.inverseMatrices(shearParams(sx, sy), [1, 28, 28, 1]);
+      expect(det(inverse!)).toBeCloseTo(1, 9);
+    }
+    // Closed form: x' = x + tan(sx) y, then y' = y + tan(sy) x'.
+    const [inv] = t.inverseMatrices(shearParams(30, 30), [1, 1, 1, 1]); // centre (0, 0)
+    const a = Math.tan(Math.PI / 6);
+    const forward = [1, a, 0, a, 1 + a * a, 0, 0, 0, 1];
+    const product = [0, 1, 2].flatMap((r) =>
+      [0, 1, 2].map((c) =>
+        [0, 1, 2].reduce((acc, k) => acc + inv![r * 3 + k]! * forward[k * 3 + c]!, 0),
+      ),
+    );
+    product.forEach((v, i) => {
+      expect(v).toBeCloseTo([1, 0, 0, 0, 1, 0, 0, 0, 1][i]!, 12);
+    });
+  });
+
+  it('keeps the area of a square at shear (30, 30)', async () => {
+    // An 8x8 white square in the middle of a black 28x28 image: bilinear resampling under
+    // an area-preserving map keeps the total intensity (64) up to interpolation error; the
+    // old one-matrix shear scaled it by 1 - tan^2(30 deg) = 2/3.
+    const x = tf.tidy(() =>
+      tf.pad(tf.ones([1, 8, 8, 1]), [
+        [0, 0],
+        [10, 10],
+        [10, 10],
+        [0, 0],
+      ]),
+    );
+    const t = affine({
+      shear: [
+        [-45, 45],
+        [-45, 45],
+      ],
+    });
+    for (const [sx, sy] of [
+      [30, 30],
+      [45, 45],
+    ] as const) {
+      const y = t.apply(x, shearParams(sx, sy));
+      const total = (await tf.sum(y).data())[0]!;
+      expect(Math.abs(total - 64) / 64).toBeLessThan(0.02);
+      y.dispose();
+    }
+    x.dispose();
+  });
+
+  it('never mirrors a random draw, even with wide shear ranges', () => {
+    const t = affine({
+      shear: [
+        [-60, 60],
+        [-60, 60],
+      ],
+    });
+    const params = t.sampleParams([2000, 28, 28, 1], new Rng(16));
+    for (const m of t.inverseMatrices(params, [2000, 28, 28, 1])) expect(det(m)).toBeCloseTo(1, 9);
   });
 });
 
@@ -172,7 +268,7 @@ describe('perspective', () => {
 describe('crops', () => {
   it('randomCrop equals a slice at the drawn offset, and pads with the fill value', async () => {
     const x = ramp(2, 6, 6, 1);
-    const t = randomCrop({ size: [3, 4], padding: 1, fillValue: -1 });
+    const t = randomCrop({ size: [3, 4], padding: 1, fillValue: 1 });
     const y = t.apply(x, { top: [2, -1], left: [1, 0] });
     expect(y.shape).toEqual([2, 3, 4, 1]);
     const [a, b] = tf.split(x, 2);
@@ -184,7 +280,7 @@ describe('crops', () => {
         [0, 0],
         [0, 0],
       ],
-      -1,
+      1,
     );
     await expectClose(y, tf.concat([tf.slice(a!, [0, 2, 1, 0], [1, 3, 4, 1]), second]), 0);
     const drawn = t.sampleParams([500, 6, 6, 1], new Rng(1));
@@ -193,6 +289,42 @@ describe('crops', () => {
     expect(() => t.sampleParams([1, 1, 1, 1], new Rng(1))).toThrow(
       /size must be at most the padded image size/,
     );
+  });
+
+  it('an enlarging randomResizedCrop samples only inside its box (issue 16)', async () => {
+    // A white 28x28 image with a black 8x8 box at (10, 6): resizing the box to 16x16 must
+    // stay black (torchvision gives max 0; the projective warp gave 0.44 at the edges).
+    const x = tf.tidy(() =>
+      tf.sub(
+        1,
+        tf.pad(tf.ones([1, 8, 8, 1]), [
+          [0, 0],
+          [10, 10],
+          [6, 14],
+          [0, 0],
+        ]),
+      ),
+    );
+    const t = randomResizedCrop({ size: 16 });
+    const box = { top: [10], left: [6], height: [8], width: [8] };
+    const y = t.apply(x, box);
+    expect(y.shape).toEqual([1, 16, 16, 1]);
+    expect((await tf.max(y).data())[0]).toBe(0);
+    expectNoLeak(() => t.apply(x, box));
+    // Closed form along one axis, 2 pixels [a, b] -> 4: src = (j + 0.5) / 2 - 0.5 clamped to
+    // [0, 1]: a, 0.75a + 0.25b, 0.25a + 0.75b, b.
+    const row = tf.tensor4d([0.2, 0.6, 0.9], [1, 1, 3, 1]);
+    const wide = randomResizedCrop({ size: [1, 4] }).apply(row, {
+      top: [0],
+      left: [1],
+      height: [1],
+      width: [2],
+    });
+    await expectClose(wide, tf.tensor4d([0.6, 0.675, 0.825, 0.9], [1, 1, 4, 1]), 1e-6);
+    expect(() => t.apply(x, { top: [24], left: [0], height: [8], width: [8] })).toThrow(
+      /params box 0 .* inside the 28x28 image/,
+    );
+    tf.dispose([x, y, row, wide]);
   });
 
   it('centerCrop matches torchvision offsets and pads when larger', async () => {

@@ -16,7 +16,13 @@ export interface PerspectiveArgs extends WarpArgs {
   distortion?: number;
 }
 
-/** Per image, where the 4 corners (TL, TR, BR, BL) move to: 8 numbers `[x0, y0, ..., x3, y3]`. */
+/**
+ * Per image, where the 4 corners (TL, TR, BR, BL) move to: 8 numbers `[x0, y0, ..., x3, y3]`
+ * in pixel-index coordinates (pixel centres at integers; the unmoved corners are the corner
+ * pixels' centres `(0, 0), (W-1, 0), (W-1, H-1), (0, H-1)`). torchvision's points are PIL
+ * coordinates (pixel centres at `i + 0.5`): ours equal `F.perspective(img, startpoints =
+ * [[0.5, 0.5], [W-0.5, 0.5], [W-0.5, H-0.5], [0.5, H-0.5]], endpoints = corners + 0.5)`.
+ */
 export interface PerspectiveParams {
   corners: number[][];
 }

@@ -87,6 +87,24 @@ describe('photometric ops against numpy / colorsys references', () => {
     );
   });
 
+  it('equalize maps a digit-like image (592 px at 0, 32 at 0.5, 160 at 1) as PIL does', async () => {
+    // PIL by hand: levels 0, 127, 255; step = floor((784 - 160) / 255) = 2;
+    // lut[127] = min(255, floor((592 + 1) / 2)) = 255, lut[255] = 255, lut[0] = 0.
+    // (tfjs-backend-wasm's OneHot ignoring float32 made wasm give 0.7725 and 0.8157.)
+    const values = Array.from({ length: 784 }, (_, i) => (i < 592 ? 0 : i < 624 ? 0.5 : 1));
+    // Scatter the levels so the image is not sorted (a fixed permutation: 784 and 5 are coprime).
+    const image = values.map((_, i) => values[(i * 5 + 3) % 784]!);
+    const x = tf.tensor4d(image, [1, 28, 28, 1]);
+    const t = equalize({ p: 1 });
+    const y = t.apply(x, { apply: [true] });
+    const out = await y.data();
+    image.forEach((v, i) => {
+      expect(out[i]).toBe(v === 0 ? 0 : 1);
+    });
+    expectNoLeak(() => t.apply(x, { apply: [true] }));
+    tf.dispose([x, y]);
+  });
+
   it('CLAHE with one tile and no clip limit is the global cdf mapping', async () => {
     const x = t4(fixture.equalizeInput!, [2, 6, 6, 2]);
     await expectClose(claheImages(x, [1, 1], 0), t4(fixture.claheGlobal!, [2, 6, 6, 2]), 1e-5);

@@ -106,10 +106,12 @@ function runOp(
   const factor = () => perImage(m.map((v) => 1 + v));
   switch (op) {
     case 'shearX':
-      // torchvision shears about the top-left corner, angle atan(m).
-      return warp(m.map((v) => shearing((Math.atan(v) * 180) / Math.PI, 0)));
+      // torchvision shears about the image's top-left corner (its `center=[0, 0]`), which is
+      // (-0.5, -0.5) in pixel-index coordinates, by the angle atan(m); our sign convention
+      // (x + tan·y) makes our m its -m (magnitudes are drawn with a random sign).
+      return warp(m.map((v) => about(shearing((Math.atan(v) * 180) / Math.PI, 0), -0.5, -0.5)));
     case 'shearY':
-      return warp(m.map((v) => shearing(0, (Math.atan(v) * 180) / Math.PI)));
+      return warp(m.map((v) => about(shearing(0, (Math.atan(v) * 180) / Math.PI), -0.5, -0.5)));
     case 'translateX':
       return warp(m.map((v) => translation(Math.trunc(v), 0)));
     case 'translateY':

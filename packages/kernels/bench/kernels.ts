@@ -54,17 +54,38 @@ function optimizerCase(name: string, make: () => tf.Optimizer): Case {
   };
 }
 
-function convFilterCase(name: string, x: number[], filter: number[]): Case {
+/** The gradient of `sum(conv2d(x, W) * 1)` with respect to the filter or to the input. */
+function convGradCase(name: string, x: number[], filter: number[], wrt: 'filter' | 'input'): Case {
   return {
     name,
     setup() {
       const input = randn(x, 1) as tf.Tensor4D;
       const w = randn(filter, 2) as tf.Tensor4D;
       const dy = tf.tidy(() => tf.onesLike(tf.conv2d(input, w, 1, 'valid')));
-      const grad = tf.grad((f: tf.Tensor) =>
-        tf.sum(tf.mul(tf.conv2d(input, f as tf.Tensor4D, 1, 'valid'), dy)),
-      );
-      return { run: () => grad(w).dispose(), dispose: () => tf.dispose([input, w, dy]) };
+      const loss = (xx: tf.Tensor4D, ww: tf.Tensor4D) =>
+        tf.sum(tf.mul(tf.conv2d(xx, ww, 1, 'valid'), dy));
+      const run =
+        wrt === 'filter'
+          ? () =>
+              tf
+                .grad((ww: tf.Tensor) => loss(input, ww as tf.Tensor4D))(w)
+                .dispose()
+          : () =>
+              tf
+                .grad((xx: tf.Tensor) => loss(xx as tf.Tensor4D, w))(input)
+                .dispose();
+      return { run, dispose: () => tf.dispose([input, w, dy]) };
+    },
+  };
+}
+
+function maxPoolGradCase(name: string, x: number[]): Case {
+  return {
+    name,
+    setup() {
+      const input = randn(x, 1) as tf.Tensor4D;
+      const grad = tf.grad((xx: tf.Tensor) => tf.sum(tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid')));
+      return { run: () => grad(input).dispose(), dispose: () => input.dispose() };
     },
   };
 }
@@ -77,7 +98,9 @@ const CASES: Case[] = [
   optimizerCase('Adam update, MLP variables (335k)', () => tf.train.adam(1e-3)),
   optimizerCase('SGD update, MLP variables', () => tf.train.sgd(1e-2)),
   optimizerCase('Momentum update, MLP variables', () => tf.train.momentum(1e-2, 0.9)),
-  convFilterCase('conv dW 3x3x32x64 on [64,26,26,32]', [64, 26, 26, 32], [3, 3, 32, 64]),
+  convGradCase('conv dW 3x3x32x64 on [64,26,26,32]', [64, 26, 26, 32], [3, 3, 32, 64], 'filter'),
+  convGradCase('conv dx 3x3x32x64 on [64,26,26,32]', [64, 26, 26, 32], [3, 3, 32, 64], 'input'),
+  maxPoolGradCase('maxPool 2x2 grad on [64,24,24,64]', [64, 24, 24, 64]),
 ];
 
 function median(values: number[]): number {
@@ -85,10 +108,11 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function timeOnce(run: () => void): number {
+/** Mean ms per call over `calls` calls (enough calls that one measurement spans >= ~20 ms). */
+function timeCalls(run: () => void, calls: number): number {
   const t0 = performance.now();
-  run();
-  return performance.now() - t0;
+  for (let k = 0; k < calls; k++) run();
+  return (performance.now() - t0) / calls;
 }
 
 async function main(): Promise<void> {
@@ -114,13 +138,15 @@ async function main(): Promise<void> {
     let stockFails = false;
     // Fresh state for both arms; warm up each once.
     const s = c.setup();
+    installKernels({ backends: [backend] });
+    const calls = Math.max(1, Math.ceil(20 / timeCalls(s.run, 1)));
     for (let r = 0; r < reps + 2; r++) {
       for (const arm of r % 2 === 0 ? ['stock', 'installed'] : ['installed', 'stock']) {
         if (arm === 'installed') installKernels({ backends: [backend] });
         else uninstallKernels();
         if (arm === 'stock' && stockFails) continue;
         try {
-          const ms = timeOnce(s.run);
+          const ms = timeCalls(s.run, calls);
           if (r >= 2) (arm === 'stock' ? stock : installed).push(ms);
         } catch {
           stockFails = true; // e.g. a kernel wasm lacks altogether

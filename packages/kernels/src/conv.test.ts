@@ -17,7 +17,36 @@ const CASES = [
   { stride: 2, pad: 'valid' as const, x: [2, 7, 6, 3], k: 3 },
   { stride: 1, pad: 'same' as const, x: [1, 5, 5, 1], k: 2 },
   { stride: 1, pad: 'valid' as const, x: [3, 9, 8, 1], k: 5 },
+  { stride: 1, pad: 'same' as const, x: [2, 7, 6, 3], k: [3, 2] },
+  { stride: 2, pad: 'valid' as const, x: [2, 7, 6, 3], k: [2, 3] },
 ];
+
+/** A filter size as [kH, kW] (a number is square). */
+const hw = (k: number | number[]) => (typeof k === 'number' ? [k, k] : k);
+
+/** Random x, W and dy for a conv, and its gradients by the definition. */
+async function convProblem(
+  xShape: number[],
+  filterShape: number[],
+  stride: number,
+  pad: 'same' | 'valid',
+  seed: number,
+) {
+  const x = randomTensor(xShape, seed) as tf.Tensor4D;
+  const w = randomTensor(filterShape, seed + 1) as tf.Tensor4D;
+  const outShape = tf.tidy(() => tf.conv2d(x, w, stride, pad).shape);
+  const dy = randomTensor(outShape, seed + 2) as tf.Tensor4D;
+  const ref = referenceConvGrads(
+    (await x.data()) as Float32Array,
+    xShape,
+    (await w.data()) as Float32Array,
+    filterShape,
+    (await dy.data()) as Float32Array,
+    stride,
+    pad,
+  );
+  return { x, w, dy, ref };
+}
 
 async function gradsOf(
   x: tf.Tensor4D,
@@ -57,20 +86,13 @@ describe('conv gradients with installKernels()', () => {
 
   for (const { stride, pad, x: xShape, k } of CASES) {
     for (const fused of [false, true]) {
-      it(`dx and dW match the definition: x ${JSON.stringify(xShape)}, ${k}x${k}, stride ${stride}, '${pad}'${fused ? ', fused conv' : ''}`, async () => {
-        const filterShape = [k, k, xShape[3]!, 4];
-        const x = randomTensor(xShape, 10 + stride) as tf.Tensor4D;
-        const w = randomTensor(filterShape, 20 + k) as tf.Tensor4D;
-        const outShape = tf.tidy(() => tf.conv2d(x, w, stride, pad).shape);
-        const dy = randomTensor(outShape, 30);
-        const ref = referenceConvGrads(
-          (await x.data()) as Float32Array,
+      it(`dx and dW match the definition: x ${JSON.stringify(xShape)}, ${hw(k).join('x')}, stride ${stride}, '${pad}'${fused ? ', fused conv' : ''}`, async () => {
+        const { x, w, dy, ref } = await convProblem(
           xShape,
-          (await w.data()) as Float32Array,
-          filterShape,
-          (await dy.data()) as Float32Array,
+          [...hw(k), xShape[3]!, 4],
           stride,
           pad,
+          10 + stride + hw(k)[0]!,
         );
         const before = tf.memory().numTensors;
         for (let rep = 0; rep < 2; rep++) {
@@ -89,7 +111,7 @@ describe('conv gradients with installKernels()', () => {
     { k: 3, stride: 1, pad: 'same' as const },
     { k: 3, stride: 2, pad: 'same' as const },
   ]) {
-    it(`MaxPoolGrad routes each window's gradient to its first maximum (${k}x${k}, stride ${stride}, '${pad}')`, async () => {
+    it(`MaxPoolGrad routes each window's gradient to its first maximum (${hw(k).join('x')}, stride ${stride}, '${pad}')`, async () => {
       const shape = [2, 7, 6, 3];
       // Quantized values make ties within windows common, so the tie rule is exercised.
       const x = tf.tidy(() => tf.round(tf.mul(randomTensor(shape, 40), 3))) as tf.Tensor4D;
@@ -129,21 +151,9 @@ describe('conv gradients with installKernels()', () => {
 
 describe(`conv2dFilterGradient (composite, on ${testBackend})`, () => {
   for (const { stride, pad, x: xShape, k } of CASES) {
-    it(`matches the definition: x ${JSON.stringify(xShape)}, ${k}x${k}, stride ${stride}, '${pad}'`, async () => {
-      const filterShape = [k, k, xShape[3]!, 3] as [number, number, number, number];
-      const x = randomTensor(xShape, 50) as tf.Tensor4D;
-      const w = randomTensor(filterShape, 51);
-      const outShape = tf.tidy(() => tf.conv2d(x, w as tf.Tensor4D, stride, pad).shape);
-      const dy = randomTensor(outShape, 52) as tf.Tensor4D;
-      const ref = referenceConvGrads(
-        (await x.data()) as Float32Array,
-        xShape,
-        (await w.data()) as Float32Array,
-        filterShape,
-        (await dy.data()) as Float32Array,
-        stride,
-        pad,
-      );
+    it(`matches the definition: x ${JSON.stringify(xShape)}, ${hw(k).join('x')}, stride ${stride}, '${pad}'`, async () => {
+      const filterShape = [...hw(k), xShape[3]!, 3] as [number, number, number, number];
+      const { x, w, dy, ref } = await convProblem(xShape, filterShape, stride, pad, 50);
       const before = tf.memory().numTensors;
       const dW = conv2dFilterGradient(x, dy, filterShape, { strides: stride, pad });
       expectClose(await dW.data(), ref.dW, 1e-5);

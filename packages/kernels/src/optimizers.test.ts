@@ -1,9 +1,11 @@
 import { FusedAdamUpdate, hasKernel } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testBackend } from '../../../test/backend.js';
+import { onWasm, testBackend } from '../../../test/backend.js';
 import { installKernels, uninstallKernels } from './install.js';
+import { simdUpdates } from './simd-module.js';
 import { expectClose, randomTensor } from './test-reference.js';
+import { wasmMemory } from './update-kernels.js';
 
 const SHAPES = [[13, 7], [7], [7, 3], [3]];
 
@@ -73,6 +75,12 @@ async function referenceAdam(lr: number, b1: number, b2: number, eps: number, st
 describe(`fused optimizer updates (${testBackend})`, () => {
   afterEach(() => {
     uninstallKernels();
+  });
+
+  it.runIf(onWasm)('run in the SIMD module on wasm (the backend memory is found)', () => {
+    const memory = wasmMemory(tf.findBackend('wasm'));
+    expect(memory).toBeInstanceOf(WebAssembly.Memory);
+    expect(simdUpdates(memory)).not.toBeNull();
   });
 
   it('are installed for the host backends and used by tfjs Adam', () => {

@@ -6,9 +6,25 @@ import type {
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './backend-calls.js';
 import { hostMemory } from './host.js';
+import { type SimdUpdates, simdUpdates } from './simd-module.js';
 
-// The fused optimizer updates (contracts in @overfit/core's fused.ts) as plain loops over
-// host memory: one pass over each variable instead of ~12 kernels, each a full pass.
+// The fused optimizer updates (contracts in @overfit/core's fused.ts): one pass over each
+// variable instead of ~12 kernels, each a full pass. On wasm the pass is the SIMD module's
+// (4 lanes, in the backend's own memory); elsewhere, and for the last < 4 elements, a JS loop.
+
+/** The wasm backend's memory, found among its module's exports (names differ by build). */
+export function wasmMemory(backend: unknown): WebAssembly.Memory | undefined {
+  const asm = (backend as { wasm?: { asm?: Record<string, unknown> } }).wasm?.asm;
+  if (asm === undefined) return undefined;
+  return Object.values(asm).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory);
+}
+
+function simdFor(backendName: string, backend: unknown): SimdUpdates | null {
+  return backendName === 'wasm' ? simdUpdates(wasmMemory(backend)) : null;
+}
+
+/** Where the SIMD pass stops: the JS loop takes the rest. */
+const simdEnd = (simd: SimdUpdates | null, n: number) => (simd === null ? 0 : n - (n % 4));
 
 function checkFloat32(kernel: string, inputs: Record<string, tf.TensorInfo | undefined>): void {
   for (const [name, info] of Object.entries(inputs)) {
@@ -37,7 +53,22 @@ export function adamUpdateKernel(backendName: string): tf.KernelFunc {
     const b1 = 1 - beta1;
     const b2 = 1 - beta2;
     const stepSize = learningRate / c1;
-    for (let i = 0; i < xs.length; i++) {
+    const simd = simdFor(backendName, backend);
+    const start = simdEnd(simd, xs.length);
+    if (start > 0) {
+      simd!.adam(
+        ...[xs, ms, vs, gs, xo, mo, vo].map((a) => a.byteOffset),
+        start * 4,
+        beta1,
+        b1,
+        beta2,
+        b2,
+        stepSize,
+        1 / c2,
+        epsilon,
+      );
+    }
+    for (let i = start; i < xs.length; i++) {
       const gi = gs[i]!;
       const mi = beta1 * ms[i]! + b1 * gi;
       const vi = beta2 * vs[i]! + b2 * gi * gi;
@@ -58,7 +89,10 @@ export function sgdUpdateKernel(backendName: string): tf.KernelFunc {
     const { learningRate } = attrs as unknown as FusedSgdUpdateAttrs;
     const out = host.alloc(x!.shape);
     const [xs, gs, xo] = [host.view(x!), host.view(g!), host.view(out)];
-    for (let i = 0; i < xs.length; i++) xo[i] = xs[i]! - learningRate * gs[i]!;
+    const simd = simdFor(backendName, backend);
+    const start = simdEnd(simd, xs.length);
+    if (start > 0) simd!.sgd(xs.byteOffset, gs.byteOffset, xo.byteOffset, start * 4, learningRate);
+    for (let i = start; i < xs.length; i++) xo[i] = xs[i]! - learningRate * gs[i]!;
     return [out];
   };
 }
@@ -74,7 +108,18 @@ export function momentumUpdateKernel(backendName: string): tf.KernelFunc {
     const outA = host.alloc(x!.shape);
     const [xs, as, gs] = [host.view(x!), host.view(a!), host.view(g!)];
     const [xo, ao] = [host.view(outX), host.view(outA)];
-    for (let i = 0; i < xs.length; i++) {
+    const simd = simdFor(backendName, backend);
+    const start = simdEnd(simd, xs.length);
+    if (start > 0) {
+      simd!.momentum(
+        ...[xs, as, gs, xo, ao].map((arr) => arr.byteOffset),
+        start * 4,
+        learningRate,
+        momentum,
+        nesterov ? 1 : 0,
+      );
+    }
+    for (let i = start; i < xs.length; i++) {
       const gi = gs[i]!;
       const ai = momentum * as[i]! + gi;
       ao[i] = ai;

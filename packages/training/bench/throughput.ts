@@ -2,13 +2,14 @@
 // PyTorch on the same CPU. Each row runs in a fresh process (no JIT, kernel or heap state
 // carried between rows); all rows run in one sitting, so the ratios compare like with like.
 //
-//   pnpm bench:training [-- --backends wasm,cpu --workloads mlp,cnn --reps 3 --json out.json]
+//   pnpm bench:training [--backends wasm,cpu] [--workloads mlp,cnn] [--reps 3] [--json out.json]
 //
 // Runners: `layersFit` is stock tfjs (model.fit, no @overfit kernels); `trainer` is our
 // Trainer after installKernels(); `layersFitKernels` / `trainerStock` separate the two gains.
 // Bench code, not library code: it picks backends, installs kernels and spawns processes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installKernels } from '@overfit/kernels';
@@ -114,15 +115,23 @@ async function runRow(workload: Workload, backend: string, runner: Runner, reps:
   await fitOnce(runner, m, warm, batch);
   tf.dispose(Object.values(warm));
   const d = data(workload, n);
-  const rates: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fitOnce(runner, m, d, batch);
-    rates.push(n / ((performance.now() - t0) / 1000));
+    wall.push(n / ((performance.now() - t0) / 1000));
+    const c = process.cpuUsage(c0);
+    cpu.push(n / ((c.user + c.system) / 1e6));
   }
-  rates.sort((a, b) => a - b);
   const profile = profileSteps ? await profileOneStep(runner, m, batch, workload) : undefined;
-  return { samplesPerSecond: rates[Math.floor(rates.length / 2)]!, kernels, profile };
+  return { samplesPerSecond: median(wall), samplesPerCpuSecond: median(cpu), kernels, profile };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 let profileSteps = false;
@@ -181,6 +190,21 @@ function parseArgs(argv: string[]): Args {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** One line of the table and of `--json`. */
+interface Row {
+  workload: Workload;
+  backend: string;
+  samplesPerSecond: Record<Runner | 'pytorch', number | null>;
+  samplesPerCpuSecond: Record<Runner, number | null>;
+  /** PyTorch's samples/s before and after this workload's rows. */
+  pytorchSpread?: [number, number] | null;
+  ratioToPytorch: number | null;
+  ratioToPytorchByCpuTime: number | null;
+  /** 1-minute load average when the row finished (2 cores: above ~1 means a busy neighbour). */
+  loadAverage: number;
+  errors?: Partial<Record<Runner, string>>;
+}
+
 /** A python3 that imports torch: --python, else python3 on PATH, else Debian's /usr/bin/python3. */
 function findTorchPython(explicit: string | undefined): string | undefined {
   for (const python of explicit === undefined ? ['python3', '/usr/bin/python3'] : [explicit]) {
@@ -190,8 +214,14 @@ function findTorchPython(explicit: string | undefined): string | undefined {
   return undefined;
 }
 
-function childRow(workload: Workload, backend: string, runner: Runner, reps: number) {
-  const out = execFileSync(
+/** One row in a fresh process; `null` with the reason when that configuration cannot train. */
+function childRow(
+  workload: Workload,
+  backend: string,
+  runner: Runner,
+  reps: number,
+): Rate | { error: string } {
+  const child = spawnSync(
     process.execPath,
     [
       fileURLToPath(import.meta.url),
@@ -200,13 +230,52 @@ function childRow(workload: Workload, backend: string, runner: Runner, reps: num
       '--reps',
       String(reps),
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { samplesPerSecond: number };
+  if (child.status !== 0) {
+    const reason =
+      child.stderr
+        .split('\n')
+        .find((line) => /Error|error:/.test(line))
+        ?.trim() ?? `exit ${child.status}`;
+    return { error: reason.slice(0, 200) };
+  }
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Rate;
+}
+
+/** Samples per second of wall time, and per second of this process's CPU time (user + system). */
+interface Rate {
+  samplesPerSecond: number;
+  samplesPerCpuSecond: number;
+}
+
+function torchRate(python: string, workload: Workload, reps: number): Rate {
+  const out = execFileSync(
+    python,
+    [
+      join(here, '../bench/torch_baseline.py'),
+      '--workload',
+      workload,
+      '--steps',
+      String(WORKLOADS[workload].steps.wasm!),
+      '--reps',
+      String(reps),
+    ],
+    { encoding: 'utf8' },
+  );
+  const result = JSON.parse(out.trim().split('\n').at(-1)!);
+  if (result.blas !== 'openblas') {
+    console.error(`warning: torch runs on BLAS '${result.blas}': install libopenblas0-pthread`);
+  }
+  console.error(
+    `pytorch ${workload}: ${result.samplesPerSecond.toFixed(0)} samples/s (${result.threads} thread(s), ${result.blas})`,
+  );
+  return result as Rate;
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  // pnpm passes a `--` separator through.
+  const args = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
   if (args.row !== undefined) {
     const [workload, backend, runner] = args.row.split(':') as [Workload, string, Runner];
     const result = await runRow(workload, backend, runner, args.reps);
@@ -220,62 +289,82 @@ async function main(): Promise<void> {
       : execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
           encoding: 'utf8',
         }).trim();
-  const rows = [];
+  const rows: Row[] = [];
   for (const workload of args.workloads) {
-    let pytorch: number | null = null;
-    if (python !== undefined) {
-      const steps = WORKLOADS[workload].steps.wasm!;
-      const out = execFileSync(
-        python,
-        [
-          join(here, '../bench/torch_baseline.py'),
-          '--workload',
-          workload,
-          '--steps',
-          String(steps),
-          '--reps',
-          String(args.reps),
-        ],
-        { encoding: 'utf8' },
-      );
-      const result = JSON.parse(out.trim().split('\n').at(-1)!);
-      if (result.blas !== 'openblas') {
-        console.error(`warning: torch runs on BLAS '${result.blas}': install libopenblas0-pthread`);
-      }
-      console.error(
-        `pytorch ${workload}: ${result.samplesPerSecond.toFixed(0)} samples/s (${result.threads} thread(s), ${result.blas})`,
-      );
-      pytorch = result.samplesPerSecond;
-    }
+    // PyTorch before and after this workload's tfjs rows: a busy neighbour shows as a spread.
+    const torchBefore = python === undefined ? undefined : torchRate(python, workload, args.reps);
+    type Measured = Omit<Row, 'samplesPerSecond' | 'ratioToPytorch' | 'ratioToPytorchByCpuTime'>;
+    const measured: (Measured & { wall: Record<Runner, number | null> })[] = [];
     for (const backend of args.backends) {
-      const rates = {} as Record<Runner, number>;
+      const wall = {} as Record<Runner, number | null>;
+      const cpu = {} as Record<Runner, number | null>;
+      const errors: Partial<Record<Runner, string>> = {};
       for (const runner of RUNNERS) {
-        rates[runner] = childRow(workload, backend, runner, args.reps).samplesPerSecond;
-        console.error(`${workload} ${backend} ${runner}: ${rates[runner].toFixed(0)} samples/s`);
+        const row = childRow(workload, backend, runner, args.reps);
+        const ok = 'samplesPerSecond' in row;
+        wall[runner] = ok ? row.samplesPerSecond : null;
+        cpu[runner] = ok ? row.samplesPerCpuSecond : null;
+        if (!ok) errors[runner] = row.error;
+        console.error(
+          `${workload} ${backend} ${runner}: ${ok ? `${row.samplesPerSecond.toFixed(0)} samples/s` : `fails: ${row.error}`}`,
+        );
       }
-      rows.push({
+      measured.push({
         workload,
         backend,
-        samplesPerSecond: { ...rates, pytorch },
-        ratioToPytorch: pytorch === null ? null : rates.trainer / pytorch,
+        wall,
+        samplesPerCpuSecond: cpu,
+        loadAverage: loadavg()[0]!,
+        ...(Object.keys(errors).length > 0 ? { errors } : {}),
+      });
+    }
+    const torchAfter = python === undefined ? undefined : torchRate(python, workload, args.reps);
+    const mean = (key: keyof Rate) =>
+      torchBefore === undefined || torchAfter === undefined
+        ? null
+        : (torchBefore[key] + torchAfter[key]) / 2;
+    const pytorch = mean('samplesPerSecond');
+    const pytorchCpu = mean('samplesPerCpuSecond');
+    for (const { wall, ...rest } of measured) {
+      rows.push({
+        ...rest,
+        samplesPerSecond: { ...wall, pytorch },
+        pytorchSpread:
+          torchBefore === undefined || torchAfter === undefined
+            ? null
+            : [torchBefore.samplesPerSecond, torchAfter.samplesPerSecond],
+        ratioToPytorch: pytorch === null || wall.trainer === null ? null : wall.trainer / pytorch,
+        ratioToPytorchByCpuTime:
+          pytorchCpu === null || rest.samplesPerCpuSecond.trainer === null
+            ? null
+            : rest.samplesPerCpuSecond.trainer / pytorchCpu,
       });
     }
   }
   console.log(
-    `\nTraining throughput (samples/s, median of ${args.reps}; each row a fresh process; random MNIST-shaped data)`,
+    `\nTraining throughput (samples/s of wall time, median of ${args.reps}; each row a fresh process; random MNIST-shaped data)`,
   );
   for (const w of args.workloads) console.log(`- ${w}: ${WORKLOADS[w].label}`);
   console.log(
-    `- PyTorch: ${torchVersion === undefined ? 'not available (python3 -c "import torch" fails)' : `${torchVersion} on ${python}`}\n`,
+    `- PyTorch: ${torchVersion === undefined ? 'not available (python3 -c "import torch" fails)' : `${torchVersion} on ${python}, run before and after each workload's rows (mean)`}\n`,
   );
   console.log(
-    '| workload | backend | model.fit (stock) | model.fit + kernels | Trainer (stock) | Trainer + kernels | Trainer / stock fit | PyTorch | Trainer / PyTorch |',
+    '| workload | backend | model.fit (stock) | model.fit + kernels | Trainer (stock) | Trainer + kernels | Trainer / stock fit | PyTorch | Trainer / PyTorch | same, by CPU time | load avg |',
   );
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const { workload, backend, samplesPerSecond: s, ratioToPytorch } of rows) {
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rate = (v: number | null) => (v === null ? 'fails*' : v.toFixed(0));
+  const ratio = (v: number | null) => (v === null ? '-' : `${v.toFixed(3)}x`);
+  for (const r of rows) {
+    const s = r.samplesPerSecond;
+    const speedup = s.trainer === null || s.layersFit === null ? null : s.trainer / s.layersFit;
     console.log(
-      `| ${workload} | ${backend} | ${s.layersFit.toFixed(0)} | ${s.layersFitKernels.toFixed(0)} | ${s.trainerStock.toFixed(0)} | ${s.trainer.toFixed(0)} | ${(s.trainer / s.layersFit).toFixed(2)}x | ${s.pytorch === null ? '-' : s.pytorch.toFixed(0)} | ${ratioToPytorch === null ? '-' : `${ratioToPytorch.toFixed(3)}x`} |`,
+      `| ${r.workload} | ${r.backend} | ${rate(s.layersFit)} | ${rate(s.layersFitKernels)} | ${rate(s.trainerStock)} | ${rate(s.trainer)} | ${speedup === null ? '-' : `${speedup.toFixed(2)}x`} | ${s.pytorch === null ? '-' : s.pytorch.toFixed(0)} | ${ratio(r.ratioToPytorch)} | ${ratio(r.ratioToPytorchByCpuTime)} | ${r.loadAverage.toFixed(1)} |`,
     );
+  }
+  for (const row of rows) {
+    for (const [runner, error] of Object.entries(row.errors ?? {})) {
+      console.log(`\n*${row.workload} ${row.backend} ${runner}: ${error}`);
+    }
   }
   if (args.json !== undefined) {
     writeFileSync(args.json, `${JSON.stringify(rows, null, 2)}\n`);

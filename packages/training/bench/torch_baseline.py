@@ -1,6 +1,6 @@
 """PyTorch baseline for `pnpm bench:training`: the same two workloads, on this machine's CPU.
 
-Prints one JSON line: {"workload", "samplesPerSecond", "torch", "threads", "blas"}.
+Prints one JSON line: {"workload", "samplesPerSecond", "samplesPerCpuSecond", "torch", "threads", "blas"}.
 Needs Debian's python3-torch AND libopenblas0-pthread (without OpenBLAS, torch falls back to
 the reference BLAS and runs ~17x slower: the comparison would be meaningless).
 
@@ -60,13 +60,17 @@ def step(i):
 for i in range(args.warmup):
     step(i)
 rates = []
+cpu_rates = []
 for _ in range(args.reps):
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for i in range(args.steps):
         loss = step(i)
     loss.item()
     rates.append(args.steps * batch / (time.perf_counter() - t0))
+    cpu_rates.append(args.steps * batch / (time.process_time() - c0))
 rates.sort()
+cpu_rates.sort()
 # Which BLAS the process really loaded (libopenblas0-pthread, or the slow reference libblas).
 with open("/proc/self/maps") as maps:
     libs = {line.split()[-1] for line in maps if "blas" in line}
@@ -74,6 +78,7 @@ blas = "openblas" if any("openblas" in lib for lib in libs) else "reference" if 
 print(json.dumps({
     "workload": args.workload,
     "samplesPerSecond": rates[len(rates) // 2],
+    "samplesPerCpuSecond": cpu_rates[len(cpu_rates) // 2],
     "torch": torch.__version__,
     "threads": torch.get_num_threads(),
     "blas": blas,

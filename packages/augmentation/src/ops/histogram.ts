@@ -56,7 +56,10 @@ export function equalizeImages(x: tf.Tensor4D): tf.Tensor4D {
     const levels = toLevelRows(x);
     const hist = histograms(levels);
     const rows = hist.shape[0];
-    const top = tf.sum(tf.mul(tf.oneHot(tf.max(levels, 1), 256, 1, 0, 'float32'), hist), 1, true);
+    // Count of the top level present. Not through oneHot: tfjs-backend-wasm 4.22's OneHot
+    // ignores dtype 'float32' (it writes int32 bits: 1 reads as 1.4e-45).
+    const isTop = tf.cast(tf.equal(levels, tf.max(levels, 1, true)), 'float32');
+    const top = tf.sum(isTop, 1, true);
     const step = tf.floor(tf.div(tf.sub(h * w, top), 255));
     const safeStep = tf.maximum(step, 1);
     const before = tf.sub(tf.cumsum(hist, 1), hist);
@@ -74,11 +77,14 @@ export function equalizeImages(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * CLAHE (contrast-limited adaptive histogram equalization, OpenCV's algorithm): the image
- * is cut into a `grid` of tiles (H and W must divide evenly); each tile's 256-bin histogram
- * is clipped at `clipLimit · tilePixels / 256`, the excess spread evenly over all bins, and
- * its cdf scaled to a lookup table; each pixel blends the tables of the 4 nearest tile
- * centres bilinearly.
+ * CLAHE (contrast-limited adaptive histogram equalization), OpenCV's `createCLAHE` on
+ * 8-bit levels: the image is cut into a `grid` of tiles (H and W must divide evenly); each
+ * tile's 256-bin histogram is clipped at the integer `max(1, floor(clipLimit · tilePixels
+ * / 256))` (no clipping for `clipLimit` 0); the clipped pixels go back as
+ * `floor(clipped / 256)` to every bin plus one each to `clipped mod 256` bins spaced
+ * `max(1, floor(256 / residual))` apart from bin 0; the table is
+ * `round(cdf · 255 / tilePixels)`; each pixel blends the tables of the 4 nearest tile
+ * centres bilinearly and is rounded to a level (`round` is half-to-even, like `cvRound`).
  */
 export function claheImages(
   x: tf.Tensor4D,
@@ -100,21 +106,34 @@ export function claheImages(
     let hist: tf.Tensor = histograms(tiles);
     const area = th * tw;
     if (clipLimit > 0) {
-      const limit = Math.max(1, (clipLimit * area) / 256);
-      const excess = tf.sum(tf.relu(tf.sub(hist, limit)), 1, true);
-      hist = tf.add(tf.minimum(hist, limit), tf.div(excess, 256));
+      // All counts are integers below 2^24, so float32 arithmetic on them is exact.
+      const limit = Math.max(1, Math.floor((clipLimit * area) / 256));
+      const clipped = tf.sum(tf.relu(tf.sub(hist, limit)), 1, true);
+      const batch = tf.floor(tf.div(clipped, 256));
+      const residual = tf.sub(clipped, tf.mul(batch, 256));
+      const step = tf.maximum(tf.floor(tf.div(256, tf.maximum(residual, 1))), 1);
+      const bin = tf.reshape(tf.range(0, 256, 1, 'float32'), [1, 256]);
+      // Bin i gets one of the residual pixels when i = k · step for some k < residual.
+      const onGrid = tf.equal(tf.mod(bin, step), 0);
+      const early = tf.less(tf.floor(tf.div(bin, step)), residual);
+      const extra = tf.cast(tf.logicalAnd(onGrid, early), 'float32');
+      hist = tf.add(tf.add(tf.minimum(hist, limit), batch), extra);
     }
     const lut = tf.reshape(
-      tf.clipByValue(tf.floor(tf.add(tf.mul(tf.cumsum(hist, 1), 255 / area), 0.5)), 0, 255),
+      tf.clipByValue(tf.round(tf.mul(tf.cumsum(hist, 1), 255 / area)), 0, 255),
       [rows, gy * gx, 256],
     );
-    // OpenCV's interpolation: t = i / tile - 0.5 in tile units, neighbours clamped to the grid.
+    // OpenCV's interpolation: t = i · (1 / tile) - 0.5 in tile units, neighbours clamped to
+    // the grid, in float32 step by step as OpenCV computes it: the blend below can land on
+    // exactly .5 of a level, and then the last bit of the weights decides the rounding.
+    const f32 = Math.fround;
     const coord = (len: number, tile: number, count: number) => {
-      const t = Array.from({ length: len }, (_, i) => i / tile - 0.5);
+      const inv = f32(1 / tile);
+      const t = Array.from({ length: len }, (_, i) => f32(f32(i * inv) - 0.5));
       const lo = t.map((v) => Math.min(Math.max(Math.floor(v), 0), count - 1));
       const hi = t.map((v) => Math.min(Math.floor(v) + 1, count - 1));
-      const f = t.map((v) => v - Math.floor(v));
-      return { lo, hi, f };
+      const f = t.map((v) => f32(v - Math.floor(v)));
+      return { lo, hi, f, g: f.map((v) => f32(1 - v)) };
     };
     const cy = coord(h, th, gy);
     const cx = coord(w, tw, gx);
@@ -133,16 +152,12 @@ export function claheImages(
       return tf.reshape(takeRows(tf.reshape(lut, [-1]), index), [rows, h, w]);
     };
     const fy = tf.reshape(tf.tensor1d(cy.f), [1, h, 1]);
+    const gy1 = tf.reshape(tf.tensor1d(cy.g), [1, h, 1]);
     const fx = tf.reshape(tf.tensor1d(cx.f), [1, 1, w]);
-    const top = tf.add(
-      tf.mul(lookup(cy.lo, cx.lo), tf.sub(1, fx)),
-      tf.mul(lookup(cy.lo, cx.hi), fx),
-    );
-    const bottom = tf.add(
-      tf.mul(lookup(cy.hi, cx.lo), tf.sub(1, fx)),
-      tf.mul(lookup(cy.hi, cx.hi), fx),
-    );
-    const out = tf.div(tf.add(tf.mul(top, tf.sub(1, fy)), tf.mul(bottom, fy)), 255);
+    const gx1 = tf.reshape(tf.tensor1d(cx.g), [1, 1, w]);
+    const top = tf.add(tf.mul(lookup(cy.lo, cx.lo), gx1), tf.mul(lookup(cy.lo, cx.hi), fx));
+    const bottom = tf.add(tf.mul(lookup(cy.hi, cx.lo), gx1), tf.mul(lookup(cy.hi, cx.hi), fx));
+    const out = tf.div(tf.round(tf.add(tf.mul(top, gy1), tf.mul(bottom, fy))), 255);
     return fromRows(tf.reshape(out, [rows, h * w]), x.shape);
   });
 }

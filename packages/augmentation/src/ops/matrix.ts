@@ -67,18 +67,24 @@ function cosSin(degrees: number): [number, number] {
 
 /**
  * Forward rotation by `degrees`, counter-clockwise as seen on screen (torchvision's
- * convention); with y pointing down that is `x' = x cos + y sin, y' = -x sin + y cos`.
+ * `F.rotate`; its `F.affine` turns clockwise, so ours is `F.affine(angle=-degrees)`);
+ * with y pointing down that is `x' = x cos + y sin, y' = -x sin + y cos`.
  */
 export function rotation(degrees: number): Mat3 {
   const [c, s] = cosSin(degrees);
   return [c, s, 0, -s, c, 0, 0, 0, 1];
 }
 
-/** Forward shear: `x' = x + tan(sx) y`, `y' = y + tan(sy) x` (angles in degrees). */
+/**
+ * Forward shear: the x-shear `x' = x + tan(sx) y` followed by the y-shear
+ * `y' = y + tan(sy) x` (angles in degrees), i.e. `Y(sy) · X(sx)` as torchvision composes
+ * them. Both factors have determinant 1, so any pair keeps areas and never mirrors (the
+ * one-matrix form `[[1, tan sx], [tan sy, 1]]` has determinant `1 - tan sx tan sy`).
+ */
 export function shearing(sxDegrees: number, syDegrees: number): Mat3 {
   const tx = Math.tan((sxDegrees * Math.PI) / 180);
   const ty = Math.tan((syDegrees * Math.PI) / 180);
-  return [1, tx, 0, ty, 1, 0, 0, 0, 1];
+  return [1, tx, 0, ty, 1 + ty * tx, 0, 0, 0, 1];
 }
 
 /** `T(c) · m · T(-c)`: `m` applied about the point `(cx, cy)`. */

@@ -84,6 +84,22 @@ describe('warpProjective', () => {
     expect(Array.from(wrap)).toEqual([v[2], v[3], v[0], v[1]]);
   });
 
+  it('reflects correctly on the default path of every backend (wasm 4.22 kernel does not)', async () => {
+    const x = tf.tensor4d([0, 1, 2, 3, 4, 5], [1, 1, 6, 1]);
+    const shift = [invert(translation(4, 0))]; // out(x) = in(x - 4)
+    const options = {
+      interpolation: 'nearest',
+      fillMode: 'reflect',
+      fillValue: 0,
+      outputSize: [1, 14],
+    } as const;
+    // TensorFlow's reflect: [dcba|abcd|dcba].
+    const expected = [3, 2, 1, 0, 0, 1, 2, 3, 4, 5, 5, 4, 3, 2];
+    expect(Array.from(await warpProjective(x, shift, options).data())).toEqual(expected);
+    expect(Array.from(await warpProjective(x, shift, options, 'gather').data())).toEqual(expected);
+    x.dispose();
+  });
+
   it('supports a different output size and leaks nothing', () => {
     const x = ramp(2, 5, 5, 1);
     const mats = randomMatrices(2, 5, 5, new Rng(1));

@@ -26,8 +26,16 @@ export interface WarpOptions {
  */
 export type WarpPath = 'kernel' | 'perImage' | 'gather';
 
-export function warpPath(): WarpPath {
-  return tf.getBackend() === 'cpu' ? 'perImage' : 'kernel';
+/**
+ * The path for the current backend. tfjs-backend-wasm 4.22's Transform kernel gets
+ * `'reflect'` wrong left of / above the image (it reads the last pixel: a shift by 4 of
+ * `0 1 2 3 4 5` gives `5 5 5 5 0 1` instead of `3 2 1 0 0 1`), so wasm reflects through
+ * the ops-only sampler.
+ */
+export function warpPath(fillMode: FillMode = 'constant'): WarpPath {
+  const backend = tf.getBackend();
+  if (backend === 'cpu') return 'perImage';
+  return backend === 'wasm' && fillMode === 'reflect' ? 'gather' : 'kernel';
 }
 
 /**
@@ -38,7 +46,7 @@ export function warpProjective(
   images: tf.Tensor4D,
   inverse: readonly Mat3[],
   options: WarpOptions,
-  path: WarpPath = warpPath(),
+  path: WarpPath = warpPath(options.fillMode),
 ): tf.Tensor4D {
   const [n, h, w] = images.shape;
   const [oh, ow] = options.outputSize ?? [h, w];
