@@ -33,3 +33,16 @@ export {
   type ReduceLROnPlateauArgs,
   type ReduceLROnPlateauConfig,
 } from './reduce-lr.js';
+export {
+  CosineDecay,
+  type CosineDecayArgs,
+  ExponentialDecay,
+  type ExponentialDecayArgs,
+  type LearningRateSchedule,
+  LearningRateScheduler,
+  type LearningRateSchedulerArgs,
+  OneCycle,
+  type OneCycleArgs,
+  StepDecay,
+  type StepDecayArgs,
+} from './schedules.js';

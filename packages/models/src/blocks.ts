@@ -6,6 +6,7 @@ export const ACTIVATIONS = [
   'relu',
   'leakyRelu',
   'elu',
+  'selu',
   'tanh',
   'sigmoid',
   'softplus',
@@ -38,8 +39,12 @@ export const TRUNCATED_NORMAL_STD = 0.87962566103423978;
 
 type Initializer = ReturnType<typeof initializers.zeros>;
 
-/** He init for the ReLU family (Kaiming), Glorot otherwise (Xavier) — what the course teaches. */
+/**
+ * He init for the ReLU family (Kaiming), LeCun normal for SELU (what self-normalization
+ * assumes), Glorot otherwise (Xavier) — what the course teaches.
+ */
 export function defaultInitFor(activation: ActivationName): InitializerName {
+  if (activation === 'selu') return 'lecunNormal';
   return activation === 'relu' || activation === 'leakyRelu' || activation === 'elu'
     ? 'heNormal'
     : 'glorotUniform';
@@ -87,9 +92,16 @@ export function weightSeed(seed: number | undefined, weightName: string): number
   return seed === undefined ? undefined : deriveSeed(seed, weightName);
 }
 
-/** The activation as its own layer, so pre- and post-activation values can both be captured. */
-export function activationLayer(activation: ActivationName, name: string): layers.Layer {
-  if (activation === 'leakyRelu') return layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name });
+/**
+ * The activation as its own layer, so pre- and post-activation values can both be captured.
+ * `leakyAlpha` is `leakyRelu`'s negative slope (default {@link LEAKY_RELU_ALPHA}).
+ */
+export function activationLayer(
+  activation: ActivationName,
+  name: string,
+  leakyAlpha = LEAKY_RELU_ALPHA,
+): layers.Layer {
+  if (activation === 'leakyRelu') return layers.leakyReLU({ alpha: leakyAlpha, name });
   return layers.activation({ activation, name });
 }
 

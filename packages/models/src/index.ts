@@ -9,3 +9,4 @@ export {
 } from './blocks.js';
 export { type CnnOptions, cnn } from './cnn.js';
 export { type DenseLayerArgs, type Layer, type MlpOptions, mlp } from './mlp.js';
+export { freeze, type ReplaceHeadOptions, replaceHead, unfreeze } from './transfer.js';

@@ -1,6 +1,7 @@
 import {
   checkInteger,
   checkKnownKeys,
+  checkNumber,
   checkOneOf,
   checkRate,
   checkSeed,
@@ -36,9 +37,11 @@ export interface MlpOptions {
   depth?: number;
   /** Width of every hidden layer (default 256). */
   width?: number;
-  /** Hidden nonlinearity (default `'relu'`; `leakyRelu` has slope 0.01). */
+  /** Hidden nonlinearity (default `'relu'`; `leakyRelu` has slope `leakyAlpha`; `selu` is self-normalizing). */
   activation?: ActivationName;
-  /** Weight initializer of every dense kernel (default heNormal for relu/leakyRelu/elu, else glorotUniform). Biases start at 0. */
+  /** Negative slope of `leakyRelu`, >= 0 (default 0.01, PyTorch's); only with that activation. */
+  leakyAlpha?: number;
+  /** Weight initializer of every dense kernel (default heNormal for relu/leakyRelu/elu, lecunNormal for selu, else glorotUniform). Biases start at 0. */
   init?: InitializerName;
   /** Number of outputs (classes). */
   outputUnits: number;
@@ -68,6 +71,7 @@ const MLP_KEYS = [
   'depth',
   'width',
   'activation',
+  'leakyAlpha',
   'init',
   'outputUnits',
   'outputActivation',
@@ -141,6 +145,17 @@ export function mlp(options: MlpOptions): Sequential {
   const inputShape = checkShape('options.inputShape', options.inputShape, 1);
   const widths = hiddenWidths(options);
   const { activation, init } = checkActivationInit(options.activation, options.init);
+  if (options.leakyAlpha !== undefined && activation !== 'leakyRelu') {
+    throw new InvalidArgumentError(
+      'options.leakyAlpha',
+      options.leakyAlpha,
+      `left out unless options.activation is 'leakyRelu' (it is '${activation}')`,
+    );
+  }
+  const leakyAlpha =
+    options.leakyAlpha === undefined
+      ? undefined
+      : checkNumber('options.leakyAlpha', options.leakyAlpha, { min: 0 });
   const outputUnits = checkInteger('options.outputUnits', options.outputUnits);
   const outputActivation =
     options.outputActivation === undefined
@@ -179,7 +194,7 @@ export function mlp(options: MlpOptions): Sequential {
         ? checkLayer(`options.hiddenLayer`, options.hiddenLayer(args), layerName)
         : layers.dense(args),
     );
-    stack.push(activationLayer(activation, `${layerName}_activation`));
+    stack.push(activationLayer(activation, `${layerName}_activation`, leakyAlpha));
     if (options.afterHidden) {
       const extra = options.afterHidden(i);
       if (!Array.isArray(extra))

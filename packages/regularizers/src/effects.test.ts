@@ -131,5 +131,5 @@ describe('dropout on the noisy 1-D regression (N = 50, noise 0.3, MLP 1-100-100-
     expect(dropped.train).toBeGreaterThan(plain.train);
     expect(dropped.gap).toBeLessThan(0.85 * plain.gap);
     expect(dropped.val).toBeLessThan(plain.val);
-  });
+  }, 180_000); // two runs of 400 full-batch epochs: past the 60 s default on a loaded machine
 });

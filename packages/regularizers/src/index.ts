@@ -28,7 +28,13 @@ export {
   mcDropoutPredict,
   normalQuantile,
 } from './mc-dropout.js';
-export { type AdamWOptions, adamw, TorchAdam } from './optimizers/adamw.js';
+export {
+  type AdamWOptions,
+  adamw,
+  TorchAdam,
+  type TorchAdamOptions,
+  torchAdam,
+} from './optimizers/adamw.js';
 export {
   DecoupledWeightDecay,
   type DecoupledWeightDecayOptions,

@@ -5,7 +5,7 @@ export {
   DropConnectDense,
   type DropConnectDenseArgs,
 } from './dropconnect.js';
-export { Dropout, type DropoutArgs, dropout } from './dropout.js';
+export { Dropout, type DropoutArgs, type DropoutOptions, dropout } from './dropout.js';
 export {
   GaussianDropout,
   type GaussianDropoutArgs,
