@@ -40,6 +40,9 @@ describe('overfit train (built CLI)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^backend: (wasm|cpu|tensorflow)/m);
     expect(run.stdout).toMatch(/tfjs-node-gpu/);
+    expect(run.stdout).toMatch(
+      /^kernels: @overfit\/kernels on (wasm|cpu): .*OverfitFusedAdamUpdate/m,
+    );
     expect(run.stdout).toMatch(/epoch 1: loss .* val_macro_f1 /);
     expect(run.stdout).toMatch(/epoch 2: loss .* val_macro_f1 /);
     expect(run.stderr).toMatch(/epoch 2\/2 \[=+\] \d+\/\d+ batches/);

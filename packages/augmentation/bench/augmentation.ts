@@ -2,13 +2,15 @@
 // parameters (a fresh draw every batch), per backend, against torchvision 0.14's per-image
 // throughput measured on the same 2-core machine (numbers from issue 4).
 //
-//   pnpm bench [-- --backend cpu|wasm|cpu,wasm --json out.json --seconds 1.5]
+//   pnpm bench [-- --backend cpu,wasm,cpu+kernels,wasm+kernels --json out.json --seconds 1.5]
+//   (`+kernels`: after @overfit/kernels' installKernels(), as the apps run)
 //
 // Bench code, not library code: it picks backends and writes files.
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Rng, type Transform } from '@overfit/core';
+import { installKernels, uninstallKernels } from '@overfit/kernels';
 import {
   type AffineParams,
   type Augmentation,
@@ -53,7 +55,11 @@ const TRANSFORMS: [string, Augmentation<any>][] = [
 ];
 
 function parseArgs(argv: string[]) {
-  const args = { backends: ['cpu', 'wasm'], json: undefined as string | undefined, seconds: 1.5 };
+  const args = {
+    backends: ['cpu', 'wasm', 'cpu+kernels', 'wasm+kernels'],
+    json: undefined as string | undefined,
+    seconds: 1.5,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [key, value] = [argv[i], argv[i + 1]];
     if (key === '--backend' || key === '--backends') args.backends = value!.split(',');
@@ -118,8 +124,12 @@ async function main() {
     warps: Record<string, number>;
   }[] = [];
   for (const backend of args.backends) {
-    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialize`);
+    // `wasm+kernels`: with @overfit/kernels installed, as the apps run.
+    const [name, extra] = backend.split('+') as [string, string | undefined];
+    if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialize`);
     await tf.ready();
+    if (extra === 'kernels') installKernels();
+    else uninstallKernels();
     const x = tf.randomUniform(SHAPE as unknown as number[], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, 'int32', 2), 10).toFloat();
     const rng = new Rng(42);

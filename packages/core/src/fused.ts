@@ -56,3 +56,27 @@ export interface FusedMomentumUpdateAttrs {
 export function hasKernel(kernelName: string, backendName: string = tf.getBackend()): boolean {
   return tf.getKernel(kernelName, backendName) !== undefined;
 }
+
+/**
+ * Separable 2-tap resampling of an NHWC batch, the inner loop of a resized crop: input
+ * `{ images }` `[N, H, W, C]`, output `[N, oh, ow, C]` with
+ *
+ * `out[n, r, q, c] = lerp(lerp(x[n, y0, x0, c], x[n, y0, x1, c], fx), lerp(x[n, y1, x0, c], x[n, y1, x1, c], fx), fy)`
+ *
+ * where, per output row `n * oh + r`, `rowLo`/`rowHi` are the source rows `y0`/`y1` and `rowFrac`
+ * is `fy`, and per output column `n * ow + q`, `colLo`/`colHi`/`colFrac` are `x0`/`x1`/`fx`
+ * (`lerp(a, b, f) = a + (b - a) f`, each step rounded to float32). Tap indices are within the
+ * image (`0 <= y < H`, `0 <= x < W`); the caller computes them (clamped to each crop box).
+ */
+export const SeparableResample = 'OverfitSeparableResample';
+
+export interface SeparableResampleAttrs {
+  outHeight: number;
+  outWidth: number;
+  rowLo: Int32Array;
+  rowHi: Int32Array;
+  rowFrac: Float32Array;
+  colLo: Int32Array;
+  colHi: Int32Array;
+  colFrac: Float32Array;
+}

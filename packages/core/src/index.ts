@@ -7,4 +7,10 @@ export * from './gradients.js';
 export * from './params.js';
 export * from './registry.js';
 export * from './rng.js';
+export {
+  checkTfjsInstances,
+  describeTfjsInstances,
+  findTfjsInstances,
+  type TfjsInstance,
+} from './tfjs-instances.js';
 export * from './validate.js';

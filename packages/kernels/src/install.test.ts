@@ -9,11 +9,13 @@ const WASM_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
+  'OverfitSeparableResample',
   'OverfitFusedAdamUpdate',
   'OverfitFusedMomentumUpdate',
   'OverfitFusedSgdUpdate',
 ];
 const CPU_KERNELS = [
+  'OverfitSeparableResample',
   'OverfitFusedAdamUpdate',
   'OverfitFusedMomentumUpdate',
   'OverfitFusedSgdUpdate',

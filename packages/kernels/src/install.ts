@@ -4,6 +4,7 @@ import {
   FusedMomentumUpdate,
   FusedSgdUpdate,
   InvalidArgumentError,
+  SeparableResample,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterKernel } from './conv-filter.js';
@@ -11,6 +12,7 @@ import { fastConv2DBackpropInput } from './conv-input.js';
 import { fastBatchMatMul, fastFusedMatMul } from './matmul.js';
 import { fastMaxPoolGrad } from './maxpool-grad.js';
 import { patchOptimizers, unpatchOptimizers } from './optimizer-patches.js';
+import { separableResampleKernel } from './resample.js';
 import { adamUpdateKernel, momentumUpdateKernel, sgdUpdateKernel } from './update-kernels.js';
 
 /** One kernel this package can install, and where. */
@@ -51,6 +53,11 @@ const OVERRIDES: readonly KernelOverride[] = [
     kernelName: tf.MaxPoolGrad,
     appliesTo: (b, current) => b === 'wasm' && current !== undefined,
     make: (b, original) => fastMaxPoolGrad(original!, b),
+  },
+  {
+    kernelName: SeparableResample,
+    appliesTo: (b, current) => onHost(b) && current === undefined,
+    make: (b) => separableResampleKernel(b),
   },
   {
     kernelName: FusedAdamUpdate,
@@ -112,6 +119,7 @@ function checkNames(argument: string, names: unknown, allowed: readonly string[]
  * | `Conv2DBackpropFilter` | any that lacks it (wasm) | conv nets cannot train without it; one unrolling pass and one matMul |
  * | `Conv2DBackpropInput` | wasm | a scalar loop there; stride 1 runs as a forward conv (XNNPACK) |
  * | `MaxPoolGrad` | wasm | one pass over memory instead of a slow loop |
+ * | `OverfitSeparableResample` | cpu, wasm | a resized crop in one pass (@overfit/augmentation's `randomResizedCrop` uses it) |
  * | `OverfitFusedAdamUpdate`, `OverfitFusedMomentumUpdate`, `OverfitFusedSgdUpdate` | cpu, wasm | one kernel per variable and step instead of ~12 |
  *
  * Returns what this call installed, per backend (backends that got nothing are left out).

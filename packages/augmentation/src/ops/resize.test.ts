@@ -1,4 +1,5 @@
 import { Rng } from '@overfit/core';
+import { installKernels, uninstallKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeak, ramp } from '../test-utils.js';
@@ -32,6 +33,35 @@ describe('resizeBoxes', () => {
       expect(a.shape).toEqual([6, size[0], size[1], c]);
       await expectClose(a, b, 1e-6);
       tf.dispose([x, a, b]);
+    }
+  });
+
+  it("the one-kernel path of installKernels() gives the gather path's values", async () => {
+    installKernels();
+    try {
+      const rng = new Rng(17);
+      for (const [c, size, interpolation] of [
+        [1, [20, 9], 'bilinear'],
+        [3, [5, 13], 'bilinear'],
+        [3, [11, 11], 'nearest'],
+      ] as const) {
+        const x = ramp(6, 10, 12, c);
+        const boxes = randomBoxes(6, 10, 12, rng);
+        const viaKernel = resizeBoxes(x, boxes, size, interpolation);
+        const viaGather = resizeBoxes(x, boxes, size, interpolation, 'gather');
+        uninstallKernels();
+        const stock = resizeBoxes(x, boxes, size, interpolation, 'gather');
+        installKernels();
+        await expectClose(viaKernel, viaGather, 1e-6);
+        await expectClose(viaKernel, stock, 1e-6);
+        expectNoLeak(() => resizeBoxes(x, boxes, size, interpolation));
+        const profile = await tf.profile(() => resizeBoxes(x, boxes, size, interpolation));
+        expect(profile.kernelNames).toEqual(['OverfitSeparableResample']);
+        tf.dispose(profile.result as tf.Tensor);
+        tf.dispose([x, viaKernel, viaGather, stock]);
+      }
+    } finally {
+      uninstallKernels();
     }
   });
 

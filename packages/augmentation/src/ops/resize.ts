@@ -1,3 +1,4 @@
+import { hasKernel, SeparableResample, type SeparableResampleAttrs } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { takeRows } from './gather.js';
 import type { Interpolation } from './warp.js';
@@ -61,6 +62,10 @@ export function resizeBoxes(
   interpolation: Interpolation,
   path: ResizePath = resizePath(),
 ): tf.Tensor4D {
+  // One kernel for the whole batch where an app installed it (@overfit/kernels).
+  if (hasKernel(SeparableResample) && images.dtype === 'float32') {
+    return resizeByKernel(images, boxes, size, interpolation);
+  }
   return path === 'perImage'
     ? resizePerImage(images, boxes, size, interpolation)
     : resizeByGather(images, boxes, size, interpolation);
@@ -128,4 +133,36 @@ function resizeByGather(
     const right = tf.reshape(takeRows(cells, tf.tensor1d(cellHi, 'int32')), [n, oh, ow, c]);
     return lerp(left, right, tf.tensor4d(fx, [n, 1, ow, 1])) as tf.Tensor4D;
   });
+}
+
+function resizeByKernel(
+  images: tf.Tensor4D,
+  boxes: readonly Box[],
+  [oh, ow]: readonly [number, number],
+  interpolation: Interpolation,
+): tf.Tensor4D {
+  const n = images.shape[0];
+  const attrs: SeparableResampleAttrs = {
+    outHeight: oh,
+    outWidth: ow,
+    rowLo: new Int32Array(n * oh),
+    rowHi: new Int32Array(n * oh),
+    rowFrac: new Float32Array(n * oh),
+    colLo: new Int32Array(n * ow),
+    colHi: new Int32Array(n * ow),
+    colFrac: new Float32Array(n * ow),
+  };
+  boxes.forEach((b, i) => {
+    const ty = axisTaps(oh, b.top, b.height, interpolation);
+    const tx = axisTaps(ow, b.left, b.width, interpolation);
+    attrs.rowLo.set(ty.lo, i * oh);
+    attrs.rowHi.set(ty.hi, i * oh);
+    attrs.rowFrac.set(ty.frac, i * oh);
+    attrs.colLo.set(tx.lo, i * ow);
+    attrs.colHi.set(tx.hi, i * ow);
+    attrs.colFrac.set(tx.frac, i * ow);
+  });
+  return tf
+    .engine()
+    .runKernel(SeparableResample, { images }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

@@ -1,0 +1,2 @@
+import '@overfit/core';
+import '@tensorflow/tfjs';

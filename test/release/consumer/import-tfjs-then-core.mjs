@@ -1,0 +1,2 @@
+import '@tensorflow/tfjs';
+import '@overfit/core';
