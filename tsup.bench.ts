@@ -22,7 +22,7 @@ export function overfitBench(...names: string[]) {
     noExternal: [/^@overfit\//],
     esbuildOptions(options) {
       options.alias = {
-        '@overfit/core/node': `${packagesDir}core/src/node.ts`,
+        '@overfit/data/node': `${packagesDir}data/src/node.ts`,
         ...Object.fromEntries(
           readdirSync(packagesDir).map((pkg) => [
             `@overfit/${pkg}`,

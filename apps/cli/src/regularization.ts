@@ -1,13 +1,11 @@
 import {
-  type DenseLayerArgs,
   deriveSeed,
-  type Layer,
-  type MlpOptions,
   type ParameterConstraint,
   type PenaltyTerm,
   type TrainingCallback,
 } from '@overfit/core';
 import { EarlyStopping } from '@overfit/early-stopping';
+import type { DenseLayerArgs, Layer, MlpOptions } from '@overfit/models';
 import {
   adamw,
   DropConnectDense,

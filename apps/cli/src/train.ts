@@ -1,11 +1,7 @@
-import {
-  type BackendChoice,
-  describeBackendChoice,
-  mlp,
-  splitToTensors,
-  type TrainingCallback,
-} from '@overfit/core';
-import { loadMnist } from '@overfit/core/node';
+import { type BackendChoice, describeBackendChoice, type TrainingCallback } from '@overfit/core';
+import { splitToTensors } from '@overfit/data';
+import { loadMnist } from '@overfit/data/node';
+import { mlp } from '@overfit/models';
 import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';

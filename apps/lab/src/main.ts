@@ -1,4 +1,5 @@
-import { describeBackendChoice, loadMnistFromUrl, splitToTensors } from '@overfit/core';
+import { describeBackendChoice } from '@overfit/core';
+import { loadMnistFromUrl, splitToTensors } from '@overfit/data';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBrowserBackend } from './backend.js';
 import { ASSIGNMENT, type CompareRow, compareRow, type LabEpoch } from './diagnostics.js';

@@ -1,4 +1,5 @@
-import { mlp, type TrainingCallback } from '@overfit/core';
+import type { TrainingCallback } from '@overfit/core';
+import { mlp } from '@overfit/models';
 import { l1, l2 } from '@overfit/regularizers';
 import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';

@@ -19,6 +19,7 @@ import {
 } from './ops/matrix.js';
 import { aroundOne, type Range, type RangeArg, symmetric, toRange } from './ranges.js';
 import { uniformIn } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Options of {@link affine} (and of rotate / translate / scale / shear, which are special cases). */
 export interface AffineArgs extends WarpArgs {
@@ -207,3 +208,10 @@ export function shear(args: Only<'shear'>): RandomAffine {
   only('shear', 'shear', args);
   return new RandomAffine(args, 'shear', ['shear']);
 }
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('affine', affine, { positional: ['degrees', 'translate', 'scale', 'shear'] });
+registerTransform('rotate', rotate, { positional: ['degrees', 'p'] });
+registerTransform('translate', translate, { positional: ['translate', 'p'] });
+registerTransform('scale', scale, { positional: ['scale', 'p'], aliases: ['zoom'] });
+registerTransform('shear', shear, { positional: ['shear', 'p'] });

@@ -41,6 +41,11 @@ export abstract class Augmentation<P = unknown> implements Transform<P> {
     return shape;
   }
 
+  /** The registry name (core's `serialize` finds the transform by it): the config name. */
+  getClassName(): string {
+    return this.name;
+  }
+
   /** `{ name, ...options }`: what {@link describeAugmentation} reports. */
   getConfig(): AugmentationConfig {
     return { name: this.name, ...this.getOptions() };

@@ -13,6 +13,7 @@ import { checkOptions } from './geometric-base.js';
 import { fillBoxes } from './ops/boxes.js';
 import { exactly, type Range, toRange } from './ranges.js';
 import { randInt } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Per image, the channels set to the fill value. */
 export interface ChannelDropParams {
@@ -77,3 +78,6 @@ export class ChannelDropout extends Augmentation<ChannelDropParams> {
 export const channelDropout = (
   args: { channels?: readonly [number, number]; fillValue?: number; p?: number } = {},
 ) => new ChannelDropout(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('channelDropout', channelDropout, { positional: ['p'] });

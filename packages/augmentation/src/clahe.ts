@@ -4,6 +4,7 @@ import { checkP } from './augmentation.js';
 import { checkOptions } from './geometric-base.js';
 import { claheImages } from './ops/histogram.js';
 import { MaskedOp } from './tone.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Options of {@link clahe}. */
 export interface ClaheArgs {
@@ -47,3 +48,6 @@ export function clahe(args: ClaheArgs = {}): MaskedOp {
   };
   return new MaskedOp('clahe', checkP(opts.p ?? 0.5), op, { clipLimit, grid });
 }
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('clahe', clahe, { positional: ['clipLimit', 'p'] });

@@ -21,6 +21,7 @@ import {
 import { clip01, perImage, selectImages } from './ops/color.js';
 import { aroundOne, type Range, type RangeArg, symmetric, toRange } from './ranges.js';
 import { uniformIn } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 const warnedGrey = new Set<string>();
 
@@ -278,3 +279,19 @@ export class ColorJitter extends Augmentation<ColorJitterParams> {
  * @example const t = colorJitter({ brightness: 0.2, contrast: 0.2 }); // the course's CNN lab
  */
 export const colorJitter = (args: ColorJitterArgs = {}) => new ColorJitter(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('brightness', brightness, { positional: ['factor', 'p'] });
+registerTransform('contrast', contrast, { positional: ['factor', 'p'] });
+registerTransform('saturation', saturation, { positional: ['factor', 'p'] });
+registerTransform('hue', hue, { positional: ['factor', 'p'] });
+registerTransform('gamma', gamma, { positional: ['factor', 'p'] });
+registerTransform('sharpness', sharpness, { positional: ['factor', 'p'] });
+registerTransform('intensityShift', intensityShift, {
+  positional: ['factor', 'p'],
+  aliases: ['shift'],
+});
+registerTransform('colorJitter', colorJitter, {
+  positional: ['brightness', 'contrast', 'saturation', 'hue'],
+  aliases: ['jitter'],
+});

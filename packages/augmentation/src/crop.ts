@@ -12,6 +12,7 @@ import { type Mat3, translation } from './ops/matrix.js';
 import { resizeBoxes } from './ops/resize.js';
 import { exactly, type Range, toRange } from './ranges.js';
 import { randInt, uniformIn } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 function checkSize(argument: string, size: unknown): [number, number] {
   if (typeof size === 'number') return [checkInteger(argument, size), size];
@@ -285,3 +286,11 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
  * @example const t = randomResizedCrop({ size: 28, scale: [0.6, 1] });
  */
 export const randomResizedCrop = (args: RandomResizedCropArgs) => new RandomResizedCrop(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('randomCrop', randomCrop, { positional: ['size', 'padding'], aliases: ['crop'] });
+registerTransform('centerCrop', centerCrop, { positional: ['size'] });
+registerTransform('randomResizedCrop', randomResizedCrop, {
+  positional: ['size'],
+  aliases: ['resizedcrop'],
+});

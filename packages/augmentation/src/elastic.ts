@@ -19,6 +19,7 @@ import {
   type Interpolation,
   sampleAt,
 } from './ops/warp.js';
+import { registerTransform } from './transform-registry.js';
 
 /**
  * Both displacement components of every image, `[N, 2, H, W]`: per image i.i.d. U(-1, 1)
@@ -173,3 +174,6 @@ export class ElasticTransform extends Augmentation<ElasticParams> {
  * @example const t = elastic({ alpha: 34, sigma: 4 }); // Simard-style on MNIST
  */
 export const elastic = (args: ElasticArgs = {}) => new ElasticTransform(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('elastic', elastic, { positional: ['alpha', 'sigma', 'p'] });

@@ -14,6 +14,7 @@ import { gaussianKernel1d, separableConvPerImage } from './ops/blur.js';
 import { clip01, perImage, selectImages } from './ops/color.js';
 import { exactly, type Range, type RangeArg, toRange } from './ranges.js';
 import { uniformIn } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Per-image noise scale and the seed of the noise field. */
 export interface NoiseParams {
@@ -25,7 +26,7 @@ export interface NoiseParams {
  * Additive gaussian noise `clip(x + std · N(0, 1))`, `std ~ U[range]` per image (a number
  * `s` means exactly `s`); p default 1.
  */
-export class GaussianNoise extends Augmentation<NoiseParams> {
+export class RandomGaussianNoise extends Augmentation<NoiseParams> {
   readonly name = 'gaussianNoise';
   readonly std: Range;
   readonly p: number;
@@ -66,7 +67,7 @@ export class GaussianNoise extends Augmentation<NoiseParams> {
  *
  * @example const t = gaussianNoise({ std: [0, 0.1] });
  */
-export const gaussianNoise = (args: { std: RangeArg; p?: number }) => new GaussianNoise(args);
+export const gaussianNoise = (args: { std: RangeArg; p?: number }) => new RandomGaussianNoise(args);
 
 /** Per-image blur sigma (0 = not blurred). */
 export interface BlurParams {
@@ -124,3 +125,10 @@ export class GaussianBlur extends Augmentation<BlurParams> {
  */
 export const gaussianBlur = (args: { kernelSize: number; sigma?: RangeArg; p?: number }) =>
   new GaussianBlur(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('gaussianNoise', gaussianNoise, { positional: ['std', 'p'], aliases: ['noise'] });
+registerTransform('gaussianBlur', gaussianBlur, {
+  positional: ['kernelSize', 'sigma', 'p'],
+  aliases: ['blur'],
+});

@@ -8,6 +8,7 @@ import {
 } from './augmentation.js';
 import { checkOptions, GeometricAugmentation, type WarpArgs } from './geometric-base.js';
 import { identity, type Mat3 } from './ops/matrix.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Parameters drawn by {@link flip}: whether each image is mirrored. */
 export interface FlipParams {
@@ -60,3 +61,7 @@ export const horizontalFlip = (args: { p?: number } = {}) => new RandomFlip('hor
  * @example const t = verticalFlip();
  */
 export const verticalFlip = (args: { p?: number } = {}) => new RandomFlip('vertical', args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('horizontalFlip', horizontalFlip, { positional: ['p'], aliases: ['hflip'] });
+registerTransform('verticalFlip', verticalFlip, { positional: ['p'], aliases: ['vflip'] });

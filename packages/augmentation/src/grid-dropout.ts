@@ -13,6 +13,7 @@ import { checkOptions } from './geometric-base.js';
 import { fillBoxes } from './ops/boxes.js';
 import { exactly, type Range, toRange } from './ranges.js';
 import { randInt } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Per image: grid period in pixels (0 = untouched) and offsets. */
 export interface GridParams {
@@ -103,3 +104,6 @@ export class GridDropout extends Augmentation<GridParams> {
  * @example const t = gridDropout({ ratio: 0.4, p: 0.5 });
  */
 export const gridDropout = (args: GridDropoutArgs = {}) => new GridDropout(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('gridDropout', gridDropout, { positional: ['ratio', 'p'] });

@@ -18,3 +18,10 @@ export * from './policies.js';
 export type { Range, RangeArg } from './ranges.js';
 export { augmentationFromConfig, describeAugmentation, TRANSFORMS } from './registry.js';
 export { parseAugmentationSpec, presets } from './spec.js';
+export {
+  registeredTransforms,
+  registerTransform,
+  type TransformFactory,
+  type TransformMeta,
+  type TransformSpec,
+} from './transform-registry.js';

@@ -2,6 +2,7 @@ import { Rng } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { cutmix, mixup } from './mixing.js';
+import { augment } from './pipeline.js';
 import { sampleBeta } from './sampling.js';
 import { expectClose, expectNoLeak, ramp } from './test-utils.js';
 
@@ -66,6 +67,21 @@ describe('MixUp', () => {
       /one-hot or soft float32 labels \[N, K\]/,
     );
     expect(() => mixup({ alpha: 0 })).toThrow('alpha must be a number > 0, got 0');
+  });
+
+  it('augment() with bad labels throws and leaks nothing (regression)', () => {
+    const x = ramp(4, 3, 3, 1);
+    const bad = [tf.tensor1d([0, 1, 2, 0], 'int32'), tf.ones([3, 2])];
+    const before = tf.memory().numTensors;
+    for (const labels of bad) {
+      for (const t of [mixup(), cutmix()]) {
+        expect(() => augment(t, x, labels, { training: true, rng: new Rng(1) })).toThrow(
+          /one-hot or soft float32 labels/,
+        );
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, ...bad]);
   });
 });
 

@@ -14,6 +14,7 @@ import { boxMask } from './ops/boxes.js';
 import { perImage } from './ops/color.js';
 import { blendMask, takeImages } from './ops/gather.js';
 import { randInt, sampleBeta } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Partner of each image and its own weight `lambda` (1 = unmixed). */
 export interface MixParams {
@@ -174,3 +175,7 @@ export class CutMix extends MixingAugmentation<CutMixParams> {
  * @example const t = cutmix({ alpha: 1 });
  */
 export const cutmix = (args: { alpha?: number; p?: number } = {}) => new CutMix(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('mixup', mixup, { positional: ['alpha', 'p'] });
+registerTransform('cutmix', cutmix, { positional: ['alpha', 'p'] });

@@ -8,6 +8,7 @@ import {
 } from './augmentation.js';
 import { checkOptions, GeometricAugmentation, WARP_KEYS, type WarpArgs } from './geometric-base.js';
 import { homography, type Mat3 } from './ops/matrix.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Options of {@link perspective}. */
 export interface PerspectiveArgs extends WarpArgs {
@@ -91,3 +92,6 @@ export class RandomPerspective extends GeometricAugmentation<PerspectiveParams> 
  * @example const t = perspective({ distortion: 0.3, p: 0.5 });
  */
 export const perspective = (args: PerspectiveArgs = {}) => new RandomPerspective(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('perspective', perspective, { positional: ['distortion', 'p'] });

@@ -41,12 +41,18 @@ export function augment<P>(
     throw new InvalidArgumentError('options.rng', options.rng, 'an Rng when training');
   const params = transform.sampleParams(images.shape, options.rng);
   const out = transform.apply(images, params);
-  const mixed = labels
-    ? transform.applyToLabels
-      ? transform.applyToLabels(labels, params)
-      : tf.clone(labels)
-    : undefined;
-  return { images: out, labels: mixed, params };
+  try {
+    const mixed = labels
+      ? transform.applyToLabels
+        ? transform.applyToLabels(labels, params)
+        : tf.clone(labels)
+      : undefined;
+    return { images: out, labels: mixed, params };
+  } catch (error) {
+    // Bad labels (a mixing transform checks them): the images were already made, and are ours.
+    out.dispose();
+    throw error;
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { equalizeImages } from './ops/histogram.js';
 import { about, invert, type Mat3, rotation, shearing, translation } from './ops/matrix.js';
 import { INTERPOLATIONS, type Interpolation, warpProjective } from './ops/warp.js';
 import { randInt } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** One policy op applied to one image: its name and signed magnitude. */
 export interface PolicyOp {
@@ -292,3 +293,7 @@ export class TrivialAugment extends Policy {
  * @example const t = trivialAugment();
  */
 export const trivialAugment = (args: PolicyArgs = {}) => new TrivialAugment(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('randAugment', randAugment, { positional: ['numOps', 'magnitude'] });
+registerTransform('trivialAugment', trivialAugment, { positional: [] });

@@ -13,6 +13,7 @@ import { checkOptions } from './geometric-base.js';
 import { type Boxes, boxMask, checkFill, type Fill, fillBoxes } from './ops/boxes.js';
 import { exactly, type Range, type RangeArg, toRange } from './ranges.js';
 import { randInt, uniformIn } from './sampling.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Where each image is erased (K boxes per image; empty lists: untouched) and the noise seed. */
 export interface EraseParams extends Boxes {
@@ -150,3 +151,10 @@ export class CoarseDropout extends BoxAugmentation {
  * @example const t = coarseDropout({ holes: [1, 3], size: [0.1, 0.25], p: 1 });
  */
 export const coarseDropout = (args: CoarseDropoutArgs = {}) => new CoarseDropout(args);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('randomErasing', randomErasing, { positional: ['p'], aliases: ['erase'] });
+registerTransform('coarseDropout', coarseDropout, {
+  positional: ['holes', 'p'],
+  aliases: ['cutout'],
+});

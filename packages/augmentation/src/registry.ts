@@ -1,87 +1,33 @@
-import { InvalidArgumentError, type Transform } from '@overfit/core';
+import { InvalidArgumentError, register, type Transform } from '@overfit/core';
 import { flattened } from './adapters.js';
 import type { Augmentation, AugmentationConfig, Json } from './augmentation.js';
 import { compose, oneOf, Pipeline, randomApply, randomOrder, someOf } from './compose.js';
-import { elastic } from './elastic.js';
-import { channelDropout, coarseDropout, gridDropout, randomErasing } from './erasing.js';
-import {
-  affine,
-  centerCrop,
-  horizontalFlip,
-  perspective,
-  randomCrop,
-  randomResizedCrop,
-  rotate,
-  scale,
-  shear,
-  translate,
-  verticalFlip,
-} from './geometric.js';
-import { cutmix, mixup } from './mixing.js';
-import {
-  autocontrast,
-  brightness,
-  clahe,
-  colorJitter,
-  contrast,
-  equalize,
-  gamma,
-  gaussianBlur,
-  gaussianNoise,
-  grayscale,
-  hue,
-  intensityShift,
-  invert,
-  posterize,
-  saturation,
-  sharpness,
-  solarize,
-} from './photometric.js';
-import { randAugment, trivialAugment } from './policies.js';
+// The modules that define (and register) the leaf transforms; imported for that.
+import './elastic.js';
+import './erasing.js';
+import './geometric.js';
+import './mixing.js';
+import './photometric.js';
+import './policies.js';
+import { registeredTransforms, type TransformFactory } from './transform-registry.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: factories take their own option types
-type Factory = (options: any) => Augmentation<any>;
+/**
+ * Every leaf transform by its config name, as registered (in core's registry, kind
+ * `'transform'`) next to its definition: what {@link augmentationFromConfig} rebuilds.
+ */
+export const TRANSFORMS: Readonly<Record<string, TransformFactory>> = Object.freeze(
+  Object.fromEntries(registeredTransforms().map((t) => [t.name, t.meta.factory])),
+);
 
-/** Every leaf transform by its config name: what {@link augmentationFromConfig} rebuilds. */
-export const TRANSFORMS: Readonly<Record<string, Factory>> = {
-  horizontalFlip,
-  verticalFlip,
-  affine,
-  rotate,
-  translate,
-  scale,
-  shear,
-  perspective,
-  randomCrop,
-  centerCrop,
-  randomResizedCrop,
-  brightness,
-  contrast,
-  saturation,
-  hue,
-  gamma,
-  sharpness,
-  intensityShift,
-  colorJitter,
-  grayscale,
-  invert,
-  solarize,
-  posterize,
-  autocontrast,
-  equalize,
-  clahe,
-  gaussianNoise,
-  gaussianBlur,
-  randomErasing,
-  coarseDropout,
-  gridDropout,
-  channelDropout,
-  mixup,
-  cutmix,
-  elastic,
-  randAugment,
-  trivialAugment,
-};
+const COMPOSITES = [
+  'pipeline',
+  'compose',
+  'flattened',
+  'randomApply',
+  'oneOf',
+  'someOf',
+  'randomOrder',
+] as const;
 
 /**
  * The JSON description of a transform (composites nest their children): what a training
@@ -143,13 +89,22 @@ export function augmentationFromConfig(
     case 'randomOrder':
       return randomOrder(configList(`${argument}.transforms`, options.transforms));
   }
-  const factory = Object.hasOwn(TRANSFORMS, name) ? TRANSFORMS[name] : undefined;
+  const factory = registeredTransforms().find((t) => t.name === name)?.meta.factory;
   if (!factory) {
     throw new InvalidArgumentError(
       `${argument}.name`,
       name,
-      `a known transform (${Object.keys(TRANSFORMS).join(', ')}, or a composite)`,
+      `a known transform (${registeredTransforms()
+        .map((t) => t.name)
+        .join(', ')}, or a composite)`,
     );
   }
   return factory(options);
+}
+
+// Composites nest their children's configs: augmentationFromConfig rebuilds them.
+for (const name of COMPOSITES) {
+  register(name, 'transform', (config) =>
+    augmentationFromConfig({ ...config, name } as AugmentationConfig),
+  );
 }

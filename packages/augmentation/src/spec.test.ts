@@ -52,7 +52,7 @@ describe('parseAugmentationSpec', () => {
 
   it('fails clearly on unknown names, extra arguments and bad values', () => {
     expect(() => parseAugmentationSpec('rotat(15)')).toThrow(
-      /augmentation spec must be a transform name \(hflip, .*\) or a preset \(mnist, cifar, medical\)/,
+      /augmentation spec must be a transform name \(affine, .*hflip, .*\) or a preset \(mnist, cifar, medical\)/,
     );
     expect(() => parseAugmentationSpec('rotate(15, 1, 2)')).toThrow(
       'rotate(...) must be at most 2 positional arguments (degrees, p), got [15,1,2]',

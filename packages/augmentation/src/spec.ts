@@ -3,7 +3,8 @@ import type { Augmentation } from './augmentation.js';
 import { Pipeline } from './compose.js';
 import { affine, horizontalFlip, randomCrop } from './geometric.js';
 import { colorJitter, gamma, gaussianNoise, intensityShift } from './photometric.js';
-import { TRANSFORMS } from './registry.js';
+import './registry.js'; // every transform registered before a spec is read
+import { registeredTransforms, type TransformFactory } from './transform-registry.js';
 
 /**
  * Named presets, each a fresh {@link Pipeline}.
@@ -28,57 +29,18 @@ export const presets = {
     ]),
 } as const;
 
-/** Spec name -> factory name and the option each positional argument sets. */
-const SPEC: Record<string, [string, string[]]> = {
-  hflip: ['horizontalFlip', ['p']],
-  horizontalflip: ['horizontalFlip', ['p']],
-  vflip: ['verticalFlip', ['p']],
-  verticalflip: ['verticalFlip', ['p']],
-  rotate: ['rotate', ['degrees', 'p']],
-  translate: ['translate', ['translate', 'p']],
-  scale: ['scale', ['scale', 'p']],
-  zoom: ['scale', ['scale', 'p']],
-  shear: ['shear', ['shear', 'p']],
-  affine: ['affine', ['degrees', 'translate', 'scale', 'shear']],
-  perspective: ['perspective', ['distortion', 'p']],
-  crop: ['randomCrop', ['size', 'padding']],
-  randomcrop: ['randomCrop', ['size', 'padding']],
-  centercrop: ['centerCrop', ['size']],
-  resizedcrop: ['randomResizedCrop', ['size']],
-  randomresizedcrop: ['randomResizedCrop', ['size']],
-  brightness: ['brightness', ['factor', 'p']],
-  contrast: ['contrast', ['factor', 'p']],
-  saturation: ['saturation', ['factor', 'p']],
-  hue: ['hue', ['factor', 'p']],
-  gamma: ['gamma', ['factor', 'p']],
-  sharpness: ['sharpness', ['factor', 'p']],
-  shift: ['intensityShift', ['factor', 'p']],
-  intensityshift: ['intensityShift', ['factor', 'p']],
-  jitter: ['colorJitter', ['brightness', 'contrast', 'saturation', 'hue']],
-  colorjitter: ['colorJitter', ['brightness', 'contrast', 'saturation', 'hue']],
-  grayscale: ['grayscale', ['p']],
-  invert: ['invert', ['p']],
-  solarize: ['solarize', ['threshold', 'p']],
-  posterize: ['posterize', ['bits', 'p']],
-  autocontrast: ['autocontrast', ['p']],
-  equalize: ['equalize', ['p']],
-  clahe: ['clahe', ['clipLimit', 'p']],
-  noise: ['gaussianNoise', ['std', 'p']],
-  gaussiannoise: ['gaussianNoise', ['std', 'p']],
-  blur: ['gaussianBlur', ['kernelSize', 'sigma', 'p']],
-  gaussianblur: ['gaussianBlur', ['kernelSize', 'sigma', 'p']],
-  erase: ['randomErasing', ['p']],
-  randomerasing: ['randomErasing', ['p']],
-  cutout: ['coarseDropout', ['holes', 'p']],
-  coarsedropout: ['coarseDropout', ['holes', 'p']],
-  griddropout: ['gridDropout', ['ratio', 'p']],
-  channeldropout: ['channelDropout', ['p']],
-  elastic: ['elastic', ['alpha', 'sigma', 'p']],
-  mixup: ['mixup', ['alpha', 'p']],
-  cutmix: ['cutmix', ['alpha', 'p']],
-  randaugment: ['randAugment', ['numOps', 'magnitude']],
-  trivialaugment: ['trivialAugment', []],
-};
+/**
+ * Spec name -> the transform and the options its positional arguments set, read from the
+ * registry: each transform's config name (lowercase) and aliases, as registered with it.
+ */
+function specTable(): Record<string, [TransformFactory, readonly string[]]> {
+  const table: Record<string, [TransformFactory, readonly string[]]> = {};
+  for (const { name, meta } of registeredTransforms()) {
+    for (const key of [name.toLowerCase(), ...meta.aliases])
+      table[key] = [meta.factory, meta.positional];
+  }
+  return table;
+}
 
 type Value = number | boolean | string | Value[];
 
@@ -178,15 +140,16 @@ function build(
       throw new InvalidArgumentError(`preset ${name}`, text, 'used without arguments');
     return presets[key as keyof typeof presets]().transforms;
   }
-  const entry = SPEC[key];
+  const spec = specTable();
+  const entry = Object.hasOwn(spec, key) ? spec[key] : undefined;
   if (!entry) {
     throw new InvalidArgumentError(
       'augmentation spec',
       name,
-      `a transform name (${Object.keys(SPEC).join(', ')}) or a preset (${Object.keys(presets).join(', ')})`,
+      `a transform name (${Object.keys(spec).sort().join(', ')}) or a preset (${Object.keys(presets).join(', ')})`,
     );
   }
-  const [factoryName, order] = entry;
+  const [factory, order] = entry;
   if (positional.length > order.length) {
     throw new InvalidArgumentError(
       `${name}(...)`,
@@ -202,7 +165,7 @@ function build(
     if (k in options) throw new InvalidArgumentError(`${name}(...).${k}`, v, 'given once');
     options[k] = v;
   }
-  return [TRANSFORMS[factoryName]!(options)];
+  return [factory(options)];
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from './ops/adjust.js';
 import { selectImages } from './ops/color.js';
 import { equalizeImages } from './ops/histogram.js';
+import { registerTransform } from './transform-registry.js';
 
 /** Which images a masked op transforms. */
 export interface MaskParams {
@@ -111,3 +112,11 @@ export const autocontrast = (args: { p?: number } = {}) =>
  */
 export const equalize = (args: { p?: number } = {}) =>
   masked('equalize', args, [], 0.5, equalizeImages);
+
+// Registered next to their definitions: the config, deserialize and spec parser read these.
+registerTransform('grayscale', grayscale, { positional: ['p'] });
+registerTransform('invert', invert, { positional: ['p'] });
+registerTransform('solarize', solarize, { positional: ['threshold', 'p'] });
+registerTransform('posterize', posterize, { positional: ['bits', 'p'] });
+registerTransform('autocontrast', autocontrast, { positional: ['p'] });
+registerTransform('equalize', equalize, { positional: ['p'] });

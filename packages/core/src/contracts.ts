@@ -87,3 +87,18 @@ export interface TrainingCallback {
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
 }
+
+/**
+ * A streaming metric, torchmetrics' protocol: `update` with each batch (it must not read the
+ * device, and must keep its own state alive inside an enclosing `tf.tidy`), `compute` the value
+ * over everything since `reset`. The Trainer's `metrics` take these (the streaming metrics of
+ * `@overfit/metrics`, or your own); `compute` must give a number there.
+ */
+export interface StreamingMetric {
+  /** The History key part (`f1` → `valF1`); default: the registered class name. */
+  readonly name?: string;
+  /** `yTrue`: class ids `[N]` or one-hot / soft `[N, K]`; `yPred`: model outputs. */
+  update(yTrue: Tensor, yPred: Tensor): void;
+  compute(): unknown;
+  reset(): void;
+}

@@ -8,7 +8,6 @@ import {
 } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
-import { mlp } from './models/mlp.js';
 import {
   groupByLayer,
   isRegularizedByDefault,
@@ -16,6 +15,32 @@ import {
   parameterKind,
   selectParameters,
 } from './params.js';
+
+/** `hidden_i` (dense) → `hidden_i_activation` (relu) ... → `output`, the names of models' `mlp`. */
+function mlp(options: {
+  inputShape: [number];
+  hiddenUnits?: number[];
+  depth?: number;
+  width?: number;
+  outputUnits: number;
+  seed: number;
+}): Sequential {
+  const units = options.hiddenUnits ?? Array.from({ length: options.depth! }, () => options.width!);
+  const model = sequential({ name: 'mlp' });
+  units.forEach((u, i) => {
+    model.add(
+      layers.dense({
+        name: `hidden_${i + 1}`,
+        units: u,
+        inputShape: i === 0 ? options.inputShape : undefined,
+        kernelInitializer: 'glorotUniform',
+      }),
+    );
+    model.add(layers.activation({ name: `hidden_${i + 1}_activation`, activation: 'relu' }));
+  });
+  model.add(layers.dense({ name: 'output', units: options.outputUnits }));
+  return model;
+}
 
 function mixedModel() {
   const x = input({ shape: [4] });

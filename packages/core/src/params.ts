@@ -99,12 +99,67 @@ export function listParameters(
   return params;
 }
 
+/**
+ * How every overfit option picks layers or weights by name (penalties' and constraints'
+ * `layers`, {@link selectParameters}, weight decay's `exclude`, freezing): exact names and
+ * patterns in a list, one pattern, or a predicate. Patterns are used without their `g` / `y`
+ * flags (see {@link nameMatcher}).
+ */
+export type NameFilter = readonly (string | RegExp)[] | RegExp | ((name: string) => boolean);
+
+/**
+ * A pattern that `test`s the same way every call: `RegExp.test` with the `g` or `y` flag
+ * advances `lastIndex`, so `/dense/g` would match every other layer.
+ */
+function statelessPattern(pattern: RegExp): RegExp {
+  return pattern.global || pattern.sticky
+    ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+    : pattern;
+}
+
+/**
+ * Turns a {@link NameFilter} into a predicate on names (the one place where overfit reads
+ * one). Strings match a whole name; with `known`, every string must be one of the known names
+ * (`knownAs` says what they are in the error: `a layer of the model`).
+ *
+ * @throws InvalidArgumentError naming `argument` for a filter of another shape, or an unknown name
+ * @example
+ * const isHidden = nameMatcher('layers', /^hidden_/g);
+ * ['hidden_1', 'hidden_2'].filter(isHidden); // both (the g flag is dropped)
+ */
+export function nameMatcher(
+  argument: string,
+  filter: NameFilter,
+  known?: readonly string[],
+  knownAs = 'a known name',
+): (name: string) => boolean {
+  if (typeof filter === 'function') return filter;
+  const items: readonly unknown[] | undefined =
+    filter instanceof RegExp ? [filter] : Array.isArray(filter) ? filter : undefined;
+  if (items === undefined || !items.every((i) => typeof i === 'string' || i instanceof RegExp)) {
+    throw new InvalidArgumentError(
+      argument,
+      filter,
+      'an array of names or RegExps, a RegExp or a predicate (name) => boolean',
+    );
+  }
+  if (known !== undefined) {
+    for (const name of items) {
+      if (typeof name === 'string' && !known.includes(name))
+        throw new InvalidArgumentError(argument, name, `${knownAs} (${known.join(', ')})`);
+    }
+  }
+  const names = new Set(items.filter((i): i is string => typeof i === 'string'));
+  const patterns = items.filter((i): i is RegExp => i instanceof RegExp).map(statelessPattern);
+  return (name) => names.has(name) || patterns.some((p) => p.test(name));
+}
+
 /** Options of {@link selectParameters}. */
 export interface SelectParametersOptions {
   /** Kinds to keep (default `['kernel']`). */
   kinds?: ParameterKind[];
-  /** Layers to keep: names (each must exist), a pattern, or a predicate on the layer name. Default: all. */
-  layers?: string[] | RegExp | ((layerName: string) => boolean);
+  /** Layers to keep: names (each must exist), patterns, or a predicate on the layer name. Default: all. */
+  layers?: NameFilter;
   /** Keep only weights the optimizer updates (default true). */
   trainableOnly?: boolean;
 }
@@ -148,26 +203,7 @@ function layerFilter(
   layers: SelectParametersOptions['layers'],
 ): (name: string) => boolean {
   if (layers === undefined) return () => true;
-  if (layers instanceof RegExp)
-    return (name) => new RegExp(layers.source, layers.flags.replace('g', '')).test(name);
-  if (typeof layers === 'function') return layers;
-  if (!Array.isArray(layers))
-    throw new InvalidArgumentError(
-      'options.layers',
-      layers,
-      'an array of layer names, a RegExp or a function',
-    );
-  const known = layerNames(model);
-  for (const name of layers) {
-    if (!known.includes(name))
-      throw new InvalidArgumentError(
-        'options.layers',
-        name,
-        `a layer of the model (${known.join(', ')})`,
-      );
-  }
-  const wanted = new Set(layers);
-  return (name) => wanted.has(name);
+  return nameMatcher('options.layers', layers, layerNames(model), 'a layer of the model');
 }
 
 /**
@@ -195,4 +231,35 @@ export function groupByLayer(params: readonly Parameter[]): Map<string, Paramete
  */
 export function isRegularizedByDefault(p: Parameter): boolean {
   return p.trainable && p.kind === 'kernel';
+}
+
+/** The two ways a penalty or constraint narrows its parameters (both must accept). */
+export interface ParameterSelection {
+  /** Only the parameters of these layers. */
+  layers?: NameFilter;
+  /** Own parameter filter; default {@link isRegularizedByDefault} (trainable kernels). */
+  select?: (param: Parameter) => boolean;
+}
+
+/**
+ * A penalty's or constraint's `select` from its options: `select` (default
+ * {@link isRegularizedByDefault}) and, when given, membership in `layers`. Returns `undefined`
+ * when neither is given, so the Trainer's default rule applies unchanged.
+ *
+ * @throws InvalidArgumentError naming `${argument}.select` / `${argument}.layers`
+ * @example
+ * const select = parameterSelector('options', { layers: /^conv/ }); // conv kernels
+ */
+export function parameterSelector(
+  argument: string,
+  options: ParameterSelection,
+): ((param: Parameter) => boolean) | undefined {
+  const { select, layers } = options;
+  if (select !== undefined && typeof select !== 'function') {
+    throw new InvalidArgumentError(`${argument}.select`, select, 'a function (param) => boolean');
+  }
+  if (layers === undefined) return select;
+  const inLayer = nameMatcher(`${argument}.layers`, layers);
+  const base = select ?? isRegularizedByDefault;
+  return (p) => base(p) && inLayer(p.layerName);
 }

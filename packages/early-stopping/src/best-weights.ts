@@ -4,6 +4,7 @@ import {
   checkKnownKeys,
   checkNumber,
   OverfitError,
+  register,
 } from '@overfit/core';
 import type { EpochLogs } from './logs.js';
 import { type MonitorArgs, MonitorCallback, type MonitorMode } from './monitor.js';
@@ -80,6 +81,7 @@ export class BestWeightsKeeper extends MonitorCallback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    this.checkMonitorDeclared();
     if (this.resetOnTrainBegin) this.reset();
   }
 
@@ -138,3 +140,7 @@ export class BestWeightsKeeper extends MonitorCallback {
     return new BestWeightsKeeper(config);
   }
 }
+
+register('BestWeightsKeeper', 'callback', (config) => BestWeightsKeeper.fromConfig(config), {
+  cls: BestWeightsKeeper,
+});

@@ -4,13 +4,19 @@ import {
   checkInteger,
   checkKnownKeys,
   checkNumber,
+  register,
 } from '@overfit/core';
 import type { EpochLogs } from './logs.js';
 import { type MonitorArgs, MonitorCallback, type MonitorMode } from './monitor.js';
 import { WeightSnapshot } from './weights.js';
 
 /** Why training stopped (`notStopped`: it ran all its epochs, or has not stopped yet). */
-export type StopReason = 'patience' | 'threshold' | 'divergence' | 'nonFinite' | 'notStopped';
+export type EarlyStoppingReason =
+  | 'patience'
+  | 'threshold'
+  | 'divergence'
+  | 'nonFinite'
+  | 'notStopped';
 
 /** Options of {@link EarlyStopping}; every one has a default. */
 export interface EarlyStoppingArgs extends MonitorArgs {
@@ -55,7 +61,7 @@ export interface EarlyStoppingConfig {
 export interface EarlyStoppingResult {
   monitor: string;
   direction: 'min' | 'max';
-  stopReason: StopReason;
+  stopReason: EarlyStoppingReason;
   /** Epoch at which stopping was signalled; null when training was not stopped. */
   stoppedEpoch: number | null;
   /** Epoch of the best value seen; null when no epoch was monitored (or none was finite). */
@@ -119,7 +125,7 @@ export class EarlyStopping extends MonitorCallback {
   private best: number | undefined;
   private bestAt: number | undefined;
   private stoppedAt: number | undefined;
-  private reason: StopReason = 'notStopped';
+  private reason: EarlyStoppingReason = 'notStopped';
   private restored = false;
   private readonly snapshot = new WeightSnapshot();
 
@@ -136,7 +142,7 @@ export class EarlyStopping extends MonitorCallback {
   }
 
   /** Why training stopped; `notStopped` until it does. */
-  get stopReason(): StopReason {
+  get stopReason(): EarlyStoppingReason {
     return this.reason;
   }
   /** Epoch at which stopping was signalled, or `undefined`. */
@@ -157,6 +163,7 @@ export class EarlyStopping extends MonitorCallback {
   }
 
   override async onTrainBegin(): Promise<void> {
+    this.checkMonitorDeclared();
     this.wait = 0;
     this.best = undefined;
     this.bestAt = undefined;
@@ -224,7 +231,11 @@ export class EarlyStopping extends MonitorCallback {
   }
 
   /** Updates best / wait for one monitored value and returns the stop rule that fired, if any. */
-  private evaluate(epoch: number, value: number, model: CallbackModel): StopReason | undefined {
+  private evaluate(
+    epoch: number,
+    value: number,
+    model: CallbackModel,
+  ): EarlyStoppingReason | undefined {
     if (this.checkFinite && !Number.isFinite(value)) return 'nonFinite';
     if (this.improves(value, this.best)) {
       this.best = value;
@@ -266,3 +277,7 @@ export class EarlyStopping extends MonitorCallback {
     }
   }
 }
+
+register('EarlyStopping', 'callback', (config) => EarlyStopping.fromConfig(config), {
+  cls: EarlyStopping,
+});

@@ -7,8 +7,8 @@ export {
   EarlyStopping,
   type EarlyStoppingArgs,
   type EarlyStoppingConfig,
+  type EarlyStoppingReason,
   type EarlyStoppingResult,
-  type StopReason,
 } from './early-stopping.js';
 export { getLearningRate, setLearningRate } from './learning-rate.js';
 export {
@@ -20,7 +20,8 @@ export {
 } from './logs.js';
 export {
   isImprovement,
-  MAXIMIZED_KEY_PATTERN,
+  MAXIMIZED_METRICS,
+  MINIMIZED_METRICS,
   type MonitorArgs,
   MonitorCallback,
   type MonitorMode,
@@ -32,3 +33,16 @@ export {
   type ReduceLROnPlateauArgs,
   type ReduceLROnPlateauConfig,
 } from './reduce-lr.js';
+export {
+  CosineDecay,
+  type CosineDecayArgs,
+  ExponentialDecay,
+  type ExponentialDecayArgs,
+  type LearningRateSchedule,
+  LearningRateScheduler,
+  type LearningRateSchedulerArgs,
+  OneCycle,
+  type OneCycleArgs,
+  StepDecay,
+  type StepDecayArgs,
+} from './schedules.js';

@@ -20,9 +20,13 @@ export class MissingMonitorError extends OverfitError {
     readonly monitor: string,
     readonly present: readonly string[],
     readonly callback: string,
+    /** `'epochEnd'`: missing from an epoch's logs; `'trainBegin'`: not among the keys the loop declared it will log. */
+    readonly when: 'epochEnd' | 'trainBegin' = 'epochEnd',
   ) {
     super(
-      `${callback}: monitored key '${monitor}' is not in the epoch logs (keys present: ${
+      `${callback}: monitored key '${monitor}' is not ${
+        when === 'trainBegin' ? 'among the keys this training run will log' : 'in the epoch logs'
+      } (keys ${when === 'trainBegin' ? 'declared' : 'present'}: ${
         present.length ? present.map((k) => `'${k}'`).join(', ') : 'none'
       }); validation keys appear only when validation data is given`,
     );

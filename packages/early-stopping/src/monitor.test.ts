@@ -1,4 +1,6 @@
+import { InvalidArgumentError } from '@overfit/core';
 import { describe, expect, it } from 'vitest';
+import { EarlyStopping } from './early-stopping.js';
 import { alternateSpelling, findLogKey } from './logs.js';
 import { isImprovement, resolveMode } from './monitor.js';
 
@@ -17,9 +19,23 @@ describe('resolveMode', () => {
     ]) {
       expect(resolveMode(key, 'auto'), key).toBe('max');
     }
+    for (const key of ['valIoU', 'val_mean_iou', 'valR2', 'valF1Score', 'val_fbeta_score']) {
+      expect(resolveMode(key, 'auto'), key).toBe('max');
+    }
     for (const key of ['loss', 'val_loss', 'valLoss', 'mae', 'val_mse', 'valCrossEntropy']) {
       expect(resolveMode(key, 'auto'), key).toBe('min');
     }
+  });
+  it('raises for a key it cannot place instead of guessing min (regression, as Keras)', () => {
+    for (const key of ['valKappa', 'val_dice_coef', 'myMetric']) {
+      expect(() => resolveMode(key, 'auto'), key).toThrow(InvalidArgumentError);
+      expect(() => resolveMode(key, 'auto'), key).toThrow(
+        `mode must be 'min' or 'max' for monitor '${key}'`,
+      );
+      expect(resolveMode(key, 'max')).toBe('max');
+    }
+    expect(() => new EarlyStopping({ monitor: 'valKappa' })).toThrow(InvalidArgumentError);
+    expect(new EarlyStopping({ monitor: 'valKappa', mode: 'max' }).direction).toBe('max');
   });
   it('keeps an explicit mode', () => {
     expect(resolveMode('val_acc', 'min')).toBe('min');

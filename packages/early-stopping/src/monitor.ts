@@ -7,23 +7,64 @@ import {
   type TrainingCallback,
 } from '@overfit/core';
 import { Callback, LayersModel } from '@tensorflow/tfjs-layers';
-import { type EpochLogs, readMonitor } from './logs.js';
+import { type EpochLogs, findLogKey, MissingMonitorError, readMonitor } from './logs.js';
 
 /** Direction of improvement; `auto` infers it from the key (see {@link resolveMode}). */
 export type MonitorMode = 'min' | 'max' | 'auto';
 
-/** Keys matching this (case-insensitive) are maximized in `auto` mode; all others minimized. */
-export const MAXIMIZED_KEY_PATTERN = /acc|f1|precision|recall|auc/i;
+/** Metric names (the key without `val`/`val_`, lowercased, `_` removed) maximized in `auto` mode. */
+export const MAXIMIZED_METRICS: readonly string[] = [
+  'acc',
+  'accuracy',
+  'f1',
+  'precision',
+  'recall',
+  'auc',
+  'iou',
+  'r2',
+  'score',
+];
+
+/** Metric names minimized in `auto` mode (matched the same way as {@link MAXIMIZED_METRICS}). */
+export const MINIMIZED_METRICS: readonly string[] = [
+  'loss',
+  'error',
+  'mae',
+  'mse',
+  'rmse',
+  'mape',
+  'crossentropy',
+  'hinge',
+  'penalty',
+];
+
+function metricStem(monitor: string): string {
+  return monitor
+    .replace(/^val_?(?=[A-Za-z0-9])/, '')
+    .toLowerCase()
+    .replace(/_/g, '');
+}
 
 /**
- * Resolves `auto`: `'max'` when the key contains `acc`, `f1`, `precision`, `recall` or `auc`
- * (case-insensitive: `val_acc`, `valMacroF1`, `valAUC`), otherwise `'min'` (`loss`, `mae`, ...).
+ * Resolves `auto` as Keras does, from a table rather than a guess: the key without its
+ * `val`/`val_` prefix, lowercased and without `_`, ending in a {@link MAXIMIZED_METRICS} name
+ * (`val_acc`, `valMacroF1`, `valAUC`, `valMeanIoU`, `valR2`, `valF1Score`) is `'max'`; ending in a
+ * {@link MINIMIZED_METRICS} name (`loss`, `val_mae`, `valCrossEntropy`) is `'min'`.
  *
+ * @throws InvalidArgumentError for any other key in `auto` mode: say `mode: 'min'` or `'max'`.
  * @example resolveMode('valMacroF1', 'auto') // 'max'
  */
 export function resolveMode(monitor: string, mode: MonitorMode): 'min' | 'max' {
   if (mode !== 'auto') return mode;
-  return MAXIMIZED_KEY_PATTERN.test(monitor) ? 'max' : 'min';
+  const stem = metricStem(monitor);
+  // Minimized first: `valAccuracyLoss` is a loss.
+  if (MINIMIZED_METRICS.some((m) => stem.endsWith(m))) return 'min';
+  if (MAXIMIZED_METRICS.some((m) => stem.endsWith(m))) return 'max';
+  throw new InvalidArgumentError(
+    'mode',
+    'auto',
+    `'min' or 'max' for monitor '${monitor}': 'auto' knows only keys ending in ${[...MAXIMIZED_METRICS, ...MINIMIZED_METRICS].join(', ')}`,
+  );
 }
 
 /**
@@ -133,6 +174,21 @@ export abstract class MonitorCallback extends Callback implements TrainingCallba
   /** `current` improves on `reference` by more than `minDelta` in this callback's direction. */
   protected improves(current: number, reference: number | undefined): boolean {
     return isImprovement(current, reference, this.direction, this.minDelta);
+  }
+
+  /**
+   * Fails before the first epoch when the loop declared its log keys (`params.metrics`, set by
+   * `model.fit` and the Trainer) and the monitored key is not among them (in either spelling),
+   * e.g. `val_loss` without validation data. Called by every `onTrainBegin`.
+   *
+   * @throws MissingMonitorError with `when: 'trainBegin'`
+   */
+  protected checkMonitorDeclared(): void {
+    const declared = (this.params as { metrics?: unknown } | undefined)?.metrics;
+    if (!Array.isArray(declared) || !declared.every((k) => typeof k === 'string')) return;
+    const logs = Object.fromEntries(declared.map((k: string) => [k, 0]));
+    if (findLogKey(logs, this.monitor) === undefined)
+      throw new MissingMonitorError(this.monitor, declared, this.callbackName, 'trainBegin');
   }
 
   /** The monitored value of this epoch; throws `MissingMonitorError` when absent. */

@@ -1,4 +1,4 @@
-import { checkInteger, checkKnownKeys, checkNumber } from '@overfit/core';
+import { checkInteger, checkKnownKeys, checkNumber, register } from '@overfit/core';
 import { getLearningRate, setLearningRate } from './learning-rate.js';
 import type { EpochLogs } from './logs.js';
 import { type MonitorArgs, MonitorCallback, type MonitorMode } from './monitor.js';
@@ -52,8 +52,9 @@ const KEYS = ['monitor', 'mode', 'factor', 'patience', 'minDelta', 'cooldown', '
  * ```
  *
  * The rate lives in the optimizer's `learningRate` property (see {@link setLearningRate}); the
- * model given by `setModel` must expose its optimizer as `model.optimizer`, as a tfjs
- * `LayersModel` does. State resets in `onTrainBegin`; the rate itself is not reset.
+ * model given by `setModel` must expose its optimizer as `model.optimizer`: a compiled tfjs
+ * `LayersModel` does, and the overfit Trainer hands its callbacks the model with the
+ * Trainer's own optimizer there (compiled or not). State resets in `onTrainBegin`; the rate itself is not reset.
  *
  * @example
  * const plateau = new ReduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 2 });
@@ -97,6 +98,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
   override async onTrainBegin(): Promise<void> {
     // Fail before the first step when the rate cannot be changed.
     getLearningRate(this.requireModel().optimizer);
+    this.checkMonitorDeclared();
     this.wait = 0;
     this.cooldownCounter = 0;
     this.best = undefined;
@@ -143,3 +145,7 @@ export class ReduceLROnPlateau extends MonitorCallback {
     return new ReduceLROnPlateau(config);
   }
 }
+
+register('ReduceLROnPlateau', 'callback', (config) => ReduceLROnPlateau.fromConfig(config), {
+  cls: ReduceLROnPlateau,
+});

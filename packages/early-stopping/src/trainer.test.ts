@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BestWeightsKeeper } from './best-weights.js';
 import { EarlyStopping } from './early-stopping.js';
 import { getLearningRate } from './learning-rate.js';
+import { MissingMonitorError } from './logs.js';
 import { ReduceLROnPlateau } from './reduce-lr.js';
 
 /** A 4-128-128-1 MLP, far too big for 16 samples. */
@@ -128,13 +129,11 @@ describe('callbacks in the overfit Trainer', () => {
     tf.dispose([train.x, train.y, val.x, val.y]);
   });
 
-  it("ReduceLROnPlateau changes the Trainer's optimizer when the model is compiled with it", async () => {
+  it("ReduceLROnPlateau changes the Trainer's optimizer, with the model not compiled (regression)", async () => {
     const train = noisyLine(16, 1);
     const val = noisyLine(64, 2);
     const model = bigRegressor();
     const optimizer = tf.train.adam(0.01);
-    // The Trainer hands callbacks the LayersModel; its `optimizer` is what compile() set.
-    model.compile({ optimizer, loss: 'meanSquaredError' });
     const plateau = new ReduceLROnPlateau({ monitor: 'valLoss', factor: 0.5, patience: 2 });
     const trainer = new Trainer({
       model,
@@ -150,5 +149,71 @@ describe('callbacks in the overfit Trainer', () => {
 
     model.dispose();
     tf.dispose([train.x, train.y, val.x, val.y]);
+  });
+
+  it("callbacks see the Trainer's optimizer even when the model was compiled with another", async () => {
+    const train = noisyLine(16, 1);
+    const model = bigRegressor();
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    const optimizer = tf.train.adam(0.01);
+    const seen: unknown[] = [];
+    const trainer = new Trainer({
+      model,
+      optimizer,
+      loss: 'meanSquaredError',
+      seed: 1,
+      callbacks: [{ setModel: (m) => void seen.push(m.optimizer) }],
+    });
+    await trainer.fit(train, { epochs: 1, batchSize: 16 });
+    expect(seen).toEqual([optimizer]);
+    expect(seen[0]).toBe(optimizer);
+    model.dispose();
+    tf.dispose([train.x, train.y]);
+  });
+
+  it('a monitor that cannot exist fails at train begin, before any epoch (regression)', async () => {
+    const train = noisyLine(16, 1);
+    for (const make of [
+      () => new EarlyStopping({ monitor: 'val_loss' }),
+      () => new BestWeightsKeeper({ monitor: 'valLoss' }),
+      () => new ReduceLROnPlateau({ monitor: 'valLoss' }),
+    ]) {
+      const model = bigRegressor();
+      const before = model.getWeights().map((w) => w.dataSync().slice());
+      const epochs: number[] = [];
+      const trainer = new Trainer({
+        model,
+        optimizer: tf.train.adam(0.01),
+        loss: 'meanSquaredError',
+        seed: 1,
+        callbacks: [make(), { onEpochBegin: (e) => void epochs.push(e) }],
+      });
+      const fit = trainer.fit(train, { epochs: 3, batchSize: 16 }); // no validation data
+      await expect(fit).rejects.toThrow(MissingMonitorError);
+      await expect(fit).rejects.toThrow(/among the keys this training run will log.*'loss'/);
+      expect(epochs).toEqual([]);
+      expect(model.getWeights().map((w) => w.dataSync().slice())).toEqual(before);
+      model.dispose();
+    }
+    tf.dispose([train.x, train.y]);
+  });
+
+  it('the train-begin check accepts either spelling and the tfjs aliases', async () => {
+    const train = noisyLine(16, 1);
+    const model = bigRegressor();
+    const trainer = new Trainer({
+      model,
+      optimizer: tf.train.adam(0.01),
+      loss: 'meanSquaredError',
+      seed: 1,
+      callbacks: [
+        new EarlyStopping({ monitor: 'val_loss' }),
+        new EarlyStopping({ monitor: 'valLoss' }),
+      ],
+    });
+    const h = await trainer.fit(train, { epochs: 1, batchSize: 16, validationData: train });
+    expect(h.epochs).toHaveLength(1);
+    model.dispose();
+    tf.dispose([train.x, train.y]);
   });
 });

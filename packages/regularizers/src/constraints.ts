@@ -1,9 +1,14 @@
 import type { Parameter, ParameterConstraint } from '@overfit/core';
-import { checkKnownKeys, checkNumber, InvalidArgumentError } from '@overfit/core';
+import {
+  checkKnownKeys,
+  checkNumber,
+  InvalidArgumentError,
+  type NameFilter,
+  parameterSelector,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
-import { buildSelect, type LayerFilter } from './params-select.js';
-import { ConstraintBase } from './tfjs-bases.js';
+import { ConstraintBase, registerSerializable } from './tfjs-bases.js';
 
 // Keras' epsilon in the norm denominators (a constant, so results do not depend on the backend).
 const NORM_EPSILON = 1e-7;
@@ -20,7 +25,7 @@ export interface ConstraintOptions {
   /** Norm axes, default `'fan-in'` (see {@link NormAxis}). */
   axis?: NormAxis;
   /** Only the parameters of these layers. */
-  layers?: LayerFilter;
+  layers?: NameFilter;
   /** Own parameter filter; default kernels only. */
   select?: (param: Parameter) => boolean;
 }
@@ -58,10 +63,14 @@ abstract class NormConstraint extends ConstraintBase implements ParameterConstra
     super();
     checkKnownKeys('options', options, ['axis', 'layers', 'select', ...extraKeys]);
     this.axis = checkAxis(options.axis ?? 'fan-in');
-    this.select = buildSelect('options', options);
+    this.select = parameterSelector('options', options);
   }
 
-  /** The constrained value of `w` (tfjs-layers calls this after each update in `model.fit`). */
+  /**
+   * The constrained value of `w`. As a layer's `kernelConstraint`, tfjs-layers calls it only when
+   * the weight is written through `setWeights`, not after `model.fit`'s updates: the overfit
+   * Trainer applies it after every step, and {@link ConstraintEnforcer} does in `model.fit`.
+   */
   override apply(w: tf.Tensor): tf.Tensor {
     return tf.tidy(() =>
       this.projectWithNorms(w, tf.sqrt(tf.sum(tf.square(w), resolveAxes(this.axis, w.rank), true))),
@@ -185,7 +194,7 @@ export class NonNeg extends ConstraintBase implements ParameterConstraint {
   constructor(options: Omit<ConstraintOptions, 'axis'> = {}) {
     super();
     checkKnownKeys('options', options, ['layers', 'select']);
-    this.select = buildSelect('options', options);
+    this.select = parameterSelector('options', options);
   }
 
   override apply(w: tf.Tensor): tf.Tensor {
@@ -207,11 +216,7 @@ export class NonNeg extends ConstraintBase implements ParameterConstraint {
   }
 }
 
-for (const cls of [MaxNorm, UnitNorm, MinMaxNorm, NonNeg]) {
-  tf.serialization.registerClass(
-    cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-  );
-}
+for (const cls of [MaxNorm, UnitNorm, MinMaxNorm, NonNeg]) registerSerializable(cls, 'constraint');
 
 /** Max-norm constraint (default `maxValue` 2, as Keras). */
 export function maxNorm(options: ConstraintOptions & { maxValue?: number } = {}): MaxNorm {

@@ -1,11 +1,4 @@
 export {
-  Dropout,
-  type DropoutArgs,
-  dropout,
-  StochasticLayer,
-  type StochasticLayerArgs,
-} from '@overfit/core';
-export {
   applyConstraint,
   ConstraintEnforcer,
   type ConstraintOptions,
@@ -22,9 +15,9 @@ export {
 } from './constraints.js';
 export {
   labelSmoothingLoss,
-  type SoftmaxCrossEntropyOptions,
+  type SmoothedCrossEntropyOptions,
+  smoothedCrossEntropy,
   smoothLabels,
-  softmaxCrossEntropy,
   softmaxCrossEntropyWithSmoothing,
 } from './label-smoothing.js';
 export * from './layers/index.js';
@@ -35,16 +28,21 @@ export {
   mcDropoutPredict,
   normalQuantile,
 } from './mc-dropout.js';
-export { type AdamWOptions, adamw, TorchAdam } from './optimizers/adamw.js';
 export {
-  DEFAULT_DECAY_EXCLUDE,
+  type AdamWOptions,
+  adamw,
+  TorchAdam,
+  type TorchAdamOptions,
+  torchAdam,
+} from './optimizers/adamw.js';
+export {
   DecoupledWeightDecay,
   type DecoupledWeightDecayOptions,
   decoupledWeightDecay,
+  isExcludedByDefault,
   type NamedTensor,
   type SgdwOptions,
   sgdw,
   type VariableFilter,
 } from './optimizers/weight-decay.js';
-export type { LayerFilter } from './params-select.js';
 export { L1L2, type L1L2Args, l1, l1l2, l2, type PenaltyOptions } from './penalties.js';

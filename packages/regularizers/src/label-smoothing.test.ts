@@ -4,8 +4,8 @@ import { tolerance } from '../../../test/backend.js';
 import fixture from '../fixtures/label-smoothing.json';
 import {
   labelSmoothingLoss,
+  smoothedCrossEntropy,
   smoothLabels,
-  softmaxCrossEntropy,
   softmaxCrossEntropyWithSmoothing,
 } from './label-smoothing.js';
 import { finiteDifference, maxRelError } from './test-helpers.js';
@@ -25,13 +25,13 @@ describe('smoothLabels', () => {
   });
 });
 
-describe('softmaxCrossEntropy with label smoothing', () => {
+describe('smoothedCrossEntropy with label smoothing', () => {
   it.each(fixture.cases)(
     'matches torch.nn.CrossEntropyLoss(label_smoothing=$epsilon) with class ids',
     (c) => {
       const loss = softmaxCrossEntropyWithSmoothing(ids(), logits(), c.epsilon);
       expect(maxRelError(loss.dataSync(), [c.loss])).toBeLessThan(tolerance);
-      const perSample = softmaxCrossEntropy(ids(), logits(), {
+      const perSample = smoothedCrossEntropy(ids(), logits(), {
         labelSmoothing: c.epsilon,
         reduction: 'none',
       });
@@ -43,7 +43,7 @@ describe('softmaxCrossEntropy with label smoothing', () => {
     'gives the same with one-hot labels and as a sum (eps = $epsilon)',
     (c) => {
       const oneHot = tf.oneHot(ids(), 4);
-      const loss = softmaxCrossEntropy(oneHot, logits(), {
+      const loss = smoothedCrossEntropy(oneHot, logits(), {
         labelSmoothing: c.epsilon,
         reduction: 'sum',
       });
@@ -56,7 +56,7 @@ describe('softmaxCrossEntropy with label smoothing', () => {
   it('takes probabilities with fromLogits: false', () => {
     const c = fixture.cases[1]!;
     const probs = tf.softmax(logits());
-    const loss = softmaxCrossEntropy(ids(), probs, {
+    const loss = smoothedCrossEntropy(ids(), probs, {
       labelSmoothing: c.epsilon,
       fromLogits: false,
     });
@@ -79,17 +79,17 @@ describe('softmaxCrossEntropy with label smoothing', () => {
   });
 
   it('rejects bad labels, shapes and options before computing', () => {
-    expect(() => softmaxCrossEntropy(tf.tensor1d([0, 4], 'int32'), tf.zeros([2, 4]))).toThrow(
+    expect(() => smoothedCrossEntropy(tf.tensor1d([0, 4], 'int32'), tf.zeros([2, 4]))).toThrow(
       'labels must be class ids that are integers in [0, 3], got 4',
     );
-    expect(() => softmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([2, 4]))).toThrow(
+    expect(() => smoothedCrossEntropy(tf.zeros([2, 3]), tf.zeros([2, 4]))).toThrow(
       /fit neither class ids nor one-hot/,
     );
     expect(() =>
-      softmaxCrossEntropy(tf.zeros([2]), tf.zeros([2, 4]), { labelSmoothing: -0.1 }),
+      smoothedCrossEntropy(tf.zeros([2]), tf.zeros([2, 4]), { labelSmoothing: -0.1 }),
     ).toThrow(/options.labelSmoothing/);
     expect(() =>
-      softmaxCrossEntropy(tf.zeros([2]), tf.zeros([2, 4]), { reduction: 'avg' as never }),
+      smoothedCrossEntropy(tf.zeros([2]), tf.zeros([2, 4]), { reduction: 'avg' as never }),
     ).toThrow(/one of 'mean', 'sum', 'none'/);
     expect(() => labelSmoothingLoss(2)).toThrow(/epsilon must be/);
   });

@@ -24,8 +24,8 @@ export function smoothLabels(oneHot: tf.Tensor, epsilon: number): tf.Tensor {
   return tf.tidy(() => tf.add(tf.mul(tf.cast(oneHot, 'float32'), 1 - epsilon), epsilon / k));
 }
 
-/** Options of {@link softmaxCrossEntropy}. */
-export interface SoftmaxCrossEntropyOptions {
+/** Options of {@link smoothedCrossEntropy}. */
+export interface SmoothedCrossEntropyOptions {
   /** Label smoothing epsilon in [0, 1]; default 0. */
   labelSmoothing?: number;
   /** `'mean'` over samples (default, as PyTorch), `'sum'`, or `'none'` (one loss per sample). */
@@ -65,12 +65,12 @@ function checkIds(labels: tf.Tensor, k: number): void {
  * same shape as `predictions`.
  *
  * @example
- * const loss = softmaxCrossEntropy(tf.tensor1d([2, 0], 'int32'), logits, { labelSmoothing: 0.1 });
+ * const loss = smoothedCrossEntropy(tf.tensor1d([2, 0], 'int32'), logits, { labelSmoothing: 0.1 });
  */
-export function softmaxCrossEntropy(
+export function smoothedCrossEntropy(
   labels: tf.Tensor,
   predictions: tf.Tensor,
-  options: SoftmaxCrossEntropyOptions = {},
+  options: SmoothedCrossEntropyOptions = {},
 ): tf.Tensor {
   checkKnownKeys('options', options, ['labelSmoothing', 'reduction', 'fromLogits']);
   const epsilon = checkRate('options.labelSmoothing', options.labelSmoothing ?? 0, true);
@@ -113,7 +113,7 @@ export function softmaxCrossEntropyWithSmoothing(
   logits: tf.Tensor,
   epsilon: number,
 ): tf.Scalar {
-  return softmaxCrossEntropy(labels, logits, { labelSmoothing: epsilon }) as tf.Scalar;
+  return smoothedCrossEntropy(labels, logits, { labelSmoothing: epsilon }) as tf.Scalar;
 }
 
 /**
@@ -130,5 +130,5 @@ export function labelSmoothingLoss(
   checkKnownKeys('options', options, ['fromLogits']);
   const fromLogits = checkBoolean('options.fromLogits', options.fromLogits ?? true);
   return (yTrue, yPred) =>
-    softmaxCrossEntropy(yTrue, yPred, { labelSmoothing: epsilon, fromLogits }) as tf.Scalar;
+    smoothedCrossEntropy(yTrue, yPred, { labelSmoothing: epsilon, fromLogits }) as tf.Scalar;
 }

@@ -1,7 +1,7 @@
-import { Dropout } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tolerance } from '../../../test/backend.js';
+import { Dropout } from './layers/dropout.js';
 import { mcDropoutPredict, normalQuantile } from './mc-dropout.js';
 import { maxRelError } from './test-helpers.js';
 

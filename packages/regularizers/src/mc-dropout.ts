@@ -6,10 +6,10 @@ import {
   checkSeed,
   deriveSeed,
   InvalidArgumentError,
-  StochasticLayer,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
+import { StochasticLayer } from './layers/stochastic.js';
 
 type Layer = layers.Layer;
 

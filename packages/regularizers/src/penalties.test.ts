@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tolerance } from '../../../test/backend.js';
+import { maxNorm } from './constraints.js';
 import { L1L2, l1, l1l2, l2 } from './penalties.js';
 import { finiteDifference, maxRelError, paramsOf } from './test-helpers.js';
 
@@ -128,6 +129,30 @@ describe('L1 / L2 penalties', () => {
     const byPattern = l1(1, { layers: /^first$/ });
     expect(params.filter(byPattern.select!).map((p) => p.kind)).toEqual(['kernel']);
     expect(value(reg.penalty([]))).toBe(0);
+    model.dispose();
+  });
+
+  it('a /g pattern selects every matching layer, not every other one (regression)', () => {
+    const model = tf.sequential({
+      layers: ['dense_a', 'dense_b', 'dense_c', 'dense_d'].map((name, i) =>
+        tf.layers.dense({ units: 2, inputShape: i === 0 ? [2] : undefined, name }),
+      ),
+    });
+    const params = paramsOf(model);
+    for (const select of [
+      l2(1, { layers: /dense/g }).select!,
+      maxNorm({ layers: /dense/gy }).select!,
+    ]) {
+      // Twice over: a stateful lastIndex would also differ between passes.
+      for (let pass = 0; pass < 2; pass++) {
+        expect(params.filter(select).map((p) => p.layerName)).toEqual([
+          'dense_a',
+          'dense_b',
+          'dense_c',
+          'dense_d',
+        ]);
+      }
+    }
     model.dispose();
   });
 

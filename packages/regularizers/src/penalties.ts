@@ -1,8 +1,7 @@
 import type { Parameter, PenaltyTerm } from '@overfit/core';
-import { checkKnownKeys, checkNumber } from '@overfit/core';
+import { checkKnownKeys, checkNumber, type NameFilter, parameterSelector } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildSelect, type LayerFilter } from './params-select.js';
-import { RegularizerBase } from './tfjs-bases.js';
+import { RegularizerBase, registerSerializable } from './tfjs-bases.js';
 
 /** Strengths of an elastic-net penalty; a strength left out is 0. */
 export interface L1L2Args {
@@ -15,7 +14,7 @@ export interface L1L2Args {
 /** Where a penalty applies when used as a Trainer {@link PenaltyTerm}. */
 export interface PenaltyOptions {
   /** Only the parameters of these layers (names, a pattern, or a predicate). */
-  layers?: LayerFilter;
+  layers?: NameFilter;
   /** Own parameter filter; default: trainable kernels (biases are not penalized). */
   select?: (param: Parameter) => boolean;
   /** Name shown in loss logs; default `l1`, `l2` or `l1l2`. */
@@ -60,7 +59,7 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
     checkKnownKeys('options', options, ['layers', 'select', 'name']);
     this.l1 = checkNumber('l1', args.l1 ?? 0, { min: 0 });
     this.l2 = checkNumber('l2', args.l2 ?? 0, { min: 0 });
-    this.select = buildSelect('options', options);
+    this.select = parameterSelector('options', options);
     this.name = options.name ?? defaultName(this.l1, this.l2);
   }
 
@@ -96,7 +95,7 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
     return new cls({ l1: config.l1, l2: config.l2 });
   }
 }
-tf.serialization.registerClass(L1L2);
+registerSerializable(L1L2, 'penalty');
 
 /**
  * L1 (lasso) penalty `lambda * sum |w|`; drives weights to exactly zero (sparse nets).

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@overfit/core';
+import { InvalidArgumentError, type RegistryKind, register } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { constraints, regularizers } from '@tensorflow/tfjs-layers';
 
@@ -45,4 +45,24 @@ export function deserializeObject<T extends tf.serialization.Serializable>(
   }
   const [cls, fromConfig] = entry;
   return fromConfig(cls, config ?? {}) as T;
+}
+
+type TfjsClass = tf.serialization.SerializableConstructor<tf.serialization.Serializable> & {
+  className: string;
+};
+
+/**
+ * Registers a tfjs-serializable class twice: with tfjs (so saved models and `model.compile`
+ * find it) and in core's registry under the same name (so `serialize` / `deserialize` and
+ * tools listing every penalty, constraint, layer or optimizer find it).
+ */
+export function registerSerializable(cls: unknown, kind: RegistryKind): void {
+  const c = cls as TfjsClass;
+  tf.serialization.registerClass(c);
+  const fromConfig = (
+    c as unknown as { fromConfig: typeof tf.serialization.Serializable.fromConfig }
+  ).fromConfig;
+  register(c.className, kind, (config) => fromConfig(c, config as tf.serialization.ConfigDict), {
+    cls: c as unknown as abstract new (...args: never[]) => unknown,
+  });
 }

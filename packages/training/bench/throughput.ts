@@ -25,20 +25,24 @@ type Workload = 'mlp' | 'cnn';
 const RUNNERS = ['layersFit', 'layersFitKernels', 'trainerStock', 'trainer'] as const;
 type Runner = (typeof RUNNERS)[number];
 
-const WORKLOADS: Record<Workload, { batch: number; steps: Record<string, number>; label: string }> =
-  {
-    mlp: {
-      batch: 128,
-      steps: { wasm: 40, cpu: 20, webgpu: 10 },
-      label: 'MLP 784-256-256-256-10 ReLU, batch 128, Adam 1e-3',
-    },
-    cnn: {
-      batch: 64,
-      steps: { wasm: 12, cpu: 3, webgpu: 3 },
-      label: 'CNN conv32-conv64-maxpool-dropout-fc128-dropout-fc10, 28x28x1, batch 64, Adam 1e-3',
-    },
-  };
-const WARMUP_STEPS = 3;
+const WORKLOADS: Record<
+  Workload,
+  { batch: number; steps: Record<string, number>; warmup: Record<string, number>; label: string }
+> = {
+  mlp: {
+    batch: 128,
+    steps: { wasm: 40, cpu: 20, webgpu: 10 },
+    warmup: { wasm: 3, cpu: 3, webgpu: 3 },
+    label: 'MLP 784-256-256-256-10 ReLU, batch 128, Adam 1e-3',
+  },
+  cnn: {
+    batch: 64,
+    // tfjs' cpu backend runs this conv net at ~1 sample/s: a couple of steps say enough.
+    steps: { wasm: 12, cpu: 2, webgpu: 3 },
+    warmup: { wasm: 3, cpu: 1, webgpu: 1 },
+    label: 'CNN conv32-conv64-maxpool-dropout-fc128-dropout-fc10, 28x28x1, batch 64, Adam 1e-3',
+  },
+};
 
 function model(workload: Workload): tf.Sequential {
   const init = { kernelInitializer: tf.initializers.heNormal({ seed: 1 }) };
@@ -104,7 +108,7 @@ async function runRow(workload: Workload, backend: string, runner: Runner, reps:
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialize`);
   await tf.ready();
   const kernels = runner === 'trainer' || runner === 'layersFitKernels' ? installKernels() : [];
-  const { batch, steps } = WORKLOADS[workload];
+  const { batch, steps, warmup } = WORKLOADS[workload];
   const n = steps[backend]! * batch;
   const m = model(workload);
   const optimizer = tf.train.adam(1e-3);
@@ -116,7 +120,7 @@ async function runRow(workload: Workload, backend: string, runner: Runner, reps:
   } else {
     trainers.set(m, new Trainer({ model: m, optimizer, seed: 1 }));
   }
-  const warm = data(workload, WARMUP_STEPS * batch);
+  const warm = data(workload, warmup[backend]! * batch);
   await fitOnce(runner, m, warm, batch);
   tf.dispose(Object.values(warm));
   const d = data(workload, n);

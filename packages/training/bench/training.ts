@@ -12,8 +12,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mlp, splitToTensors } from '@overfit/core';
-import { loadMnist } from '@overfit/core/node';
+import { splitToTensors } from '@overfit/data';
+import { loadMnist } from '@overfit/data/node';
+import { mlp } from '@overfit/models';
 import { type DiagnosticsOptions, Trainer } from '../src/index.js';
 
 interface Args {

@@ -69,7 +69,13 @@ describe('callbacks', () => {
       'epochEnd 1',
       'trainEnd',
     ]);
-    expect(seenModel).toBe(model);
+    // The model itself, seen with the Trainer's optimizer (the model was never compiled).
+    expect(seenModel).toBeInstanceOf(tf.LayersModel);
+    expect(seenModel!.optimizer).toBe(trainer.optimizer);
+    expect((seenModel as tf.LayersModel).name).toBe(model.name);
+    seenModel!.stopTraining = true;
+    expect(model.stopTraining).toBe(true);
+    model.stopTraining = false;
     expect(params).toMatchObject({
       epochs: 2,
       initialEpoch: 0,
@@ -78,7 +84,16 @@ describe('callbacks', () => {
       batchSize: 8,
       doValidation: true,
     });
-    expect(params.metrics).toEqual(['loss', 'accuracy', 'valLoss', 'valAccuracy', 'valMacroF1']);
+    expect(params.metrics).toEqual([
+      'loss',
+      'accuracy',
+      'acc',
+      'valLoss',
+      'val_loss',
+      'valAccuracy',
+      'val_acc',
+      'valMacroF1',
+    ]);
     expect(Object.keys(epochLogs[0]!).sort()).toEqual(
       [
         'acc',

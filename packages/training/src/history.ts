@@ -33,7 +33,13 @@ export function epochLogs(log: EpochLog): Logs {
     const alias = ALIASES[key];
     if (alias !== undefined) logs[alias] = value;
   }
+  Object.assign(logs, log.metrics);
   return logs;
+}
+
+/** The keys callbacks will find in the epoch logs for these metric keys (aliases included). */
+export function logKeys(metricKeys: readonly string[]): string[] {
+  return metricKeys.flatMap((k) => (ALIASES[k] === undefined ? [k] : [k, ALIASES[k]!]));
 }
 
 /** Builds a {@link History} epoch by epoch; `result()` is a plain JSON snapshot. */
@@ -62,11 +68,16 @@ export class HistoryRecorder {
         history[key] = this.epochs.map((e) => e[key]!);
       }
     }
-    const epochs = this.epochs.map((e) =>
-      e.diagnostics === undefined
-        ? { ...e }
-        : { ...e, diagnostics: structuredClone(e.diagnostics) },
-    );
+    for (const key of Object.keys(this.epochs[0]?.metrics ?? {})) {
+      if (this.epochs.every((e) => e.metrics?.[key] !== undefined))
+        history[key] = this.epochs.map((e) => e.metrics![key]!);
+    }
+    const epochs = this.epochs.map((e) => {
+      const copy: EpochLog = { ...e };
+      if (e.diagnostics !== undefined) copy.diagnostics = structuredClone(e.diagnostics);
+      if (e.metrics !== undefined) copy.metrics = { ...e.metrics };
+      return copy;
+    });
     const result: History = { epochs, history };
     if (this.stopReason !== undefined) result.stopReason = this.stopReason;
     if (this.gradientSteps !== undefined)

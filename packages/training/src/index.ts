@@ -1,6 +1,11 @@
 export type { ClipOptions, DiagnosticsOptions } from './diagnostics/options.js';
 export type { EpochDiagnostics, GradientStep, NormStats } from './diagnostics/types.js';
-export { meanSquaredError, resolveLoss, softmaxCrossEntropy } from './losses.js';
+export {
+  categoricalCrossEntropy,
+  meanSquaredError,
+  resolveLoss,
+  softmaxCrossEntropy,
+} from './losses.js';
 export type { TrainerArgs } from './options.js';
 export { Trainer } from './trainer.js';
 export type {

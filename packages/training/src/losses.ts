@@ -17,6 +17,24 @@ export function softmaxCrossEntropy(yTrue: tf.Tensor, logits: tf.Tensor): tf.Sca
   });
 }
 
+/** Keras' epsilon: probabilities are clipped to `[eps, 1 - eps]` before the log. */
+const PROBABILITY_EPSILON = 1e-7;
+
+/**
+ * Cross-entropy from probabilities (a model whose output layer applies softmax), averaged
+ * over the batch, as Keras' `categorical_crossentropy(from_logits=False)`:
+ * `L = -(1/B) * sum_i sum_k y_ik * log(clip(p_ik, eps, 1 - eps))`, `eps = 1e-7`.
+ *
+ * @example
+ * const loss = categoricalCrossEntropy(tf.oneHot(ids, 10), probabilities);
+ */
+export function categoricalCrossEntropy(yTrue: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.clipByValue(probabilities, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
+    return tf.mean(tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), -1))) as tf.Scalar;
+  });
+}
+
 /**
  * Mean squared error over every element: `L = (1/n) * sum (yTrue - yPred)^2` (for equal
  * shapes this is Keras' mean over the last axis, then over the batch).
@@ -28,7 +46,11 @@ export function meanSquaredError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar 
   return tf.tidy(() => tf.mean(tf.squaredDifference(yTrue, yPred)) as tf.Scalar);
 }
 
-const LOSSES: Record<LossName, LossFn> = { softmaxCrossEntropy, meanSquaredError };
+const LOSSES: Record<LossName, LossFn> = {
+  softmaxCrossEntropy,
+  categoricalCrossEntropy,
+  meanSquaredError,
+};
 
 /**
  * Turns the Trainer's `loss` option into a function; default `'softmaxCrossEntropy'`.

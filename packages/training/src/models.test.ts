@@ -1,5 +1,6 @@
-import { Dropout, mlp } from '@overfit/core';
 import { installKernels, uninstallKernels } from '@overfit/kernels';
+import { mlp } from '@overfit/models';
+import { Dropout } from '@overfit/regularizers';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Trainer } from './index.js';

@@ -26,7 +26,7 @@ describe('Trainer constructor validation', () => {
     [
       'loss',
       { loss: 'crossEntropy' },
-      /loss must be one of 'softmaxCrossEntropy', 'meanSquaredError'/,
+      /loss must be one of 'softmaxCrossEntropy', 'categoricalCrossEntropy', 'meanSquaredError'/,
     ],
     ['numClasses', { numClasses: 1 }, /numClasses must be an integer >= 2, got 1/],
     ['penalties', { penalties: [{ name: 'x' }] }, /penalties\[0\] must be a PenaltyTerm/],

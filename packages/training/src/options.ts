@@ -2,11 +2,14 @@ import {
   checkBoolean,
   checkInteger,
   checkKnownKeys,
+  checkNumber,
   checkSeed,
   InvalidArgumentError,
   type ParameterConstraint,
   type PenaltyTerm,
+  registeredName,
   ShapeError,
+  type StreamingMetric,
   type TrainingCallback,
   type Transform,
 } from '@overfit/core';
@@ -20,7 +23,8 @@ import {
   resolveClip,
   resolveDiagnostics,
 } from './diagnostics/options.js';
-import { resolveLoss } from './losses.js';
+import { METRIC_KEYS } from './history.js';
+import { resolveLoss, softmaxCrossEntropy } from './losses.js';
 import type { FitData, FitOptions, LossFn, LossHook, LossName, Progress } from './types.js';
 
 /** Arguments of the {@link Trainer} constructor. */
@@ -28,7 +32,10 @@ export interface TrainerArgs {
   /** A tfjs-layers model with one output (logits for classification). */
   model: LayersModel;
   optimizer: tf.Optimizer;
-  /** Default `'softmaxCrossEntropy'` (from logits, one-hot / soft targets). */
+  /**
+   * Default `'softmaxCrossEntropy'` (from logits, one-hot / soft targets); a model whose output
+   * layer applies softmax is refused with it: use `'categoricalCrossEntropy'` (probabilities).
+   */
   loss?: LossName | LossFn;
   /**
    * Class count K. Needed for class-id targets and validation metrics; with the default loss
@@ -45,7 +52,15 @@ export interface TrainerArgs {
   augment?: Transform;
   /** Seed of shuffling and augmentation draws; default: drawn at random (see `trainer.seed`). */
   seed?: number;
+  /** Callbacks of every `fit` (a `fit` call may add its own, see `FitOptions.callbacks`). */
   callbacks?: TrainingCallback[];
+  /**
+   * Streaming metrics computed on the validation data each epoch (and in `evaluate`): any
+   * `{ update, compute, reset }` (the streaming metrics of `@overfit/metrics` fit). History key
+   * `val` + its name with a capital first letter (`F1Score` → `valF1Score`); the name is the
+   * metric's `name` or its registered class name. `compute()` must give a number.
+   */
+  metrics?: StreamingMetric[];
   /** Gradient clipping by global norm and / or by value (stage 7 of the step). */
   clip?: ClipOptions;
   /** Gradient norms, update ratios, activation / gradient distributions and health flags per epoch. */
@@ -69,8 +84,16 @@ export interface ResolvedArgs {
   readonly augment: Transform | undefined;
   readonly seed: number;
   readonly callbacks: readonly TrainingCallback[];
+  readonly metrics: readonly ResolvedMetric[];
   readonly clip: ResolvedClip | undefined;
   readonly diagnostics: ResolvedDiagnostics | undefined;
+}
+
+/** A validation metric with its name (`evaluate`'s key) and History key (`val` + Name). */
+export interface ResolvedMetric {
+  readonly metric: StreamingMetric;
+  readonly name: string;
+  readonly key: string;
 }
 
 /** Fit options checked, with defaults filled in. */
@@ -78,6 +101,8 @@ export interface ResolvedFitOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly validationData: FitData | undefined;
+  readonly validationSplit: number | undefined;
+  readonly callbacks: readonly TrainingCallback[];
   readonly shuffle: boolean;
   readonly initialEpoch: number;
   readonly signal: AbortSignal | undefined;
@@ -96,6 +121,7 @@ const TRAINER_KEYS = [
   'augment',
   'seed',
   'callbacks',
+  'metrics',
   'clip',
   'diagnostics',
 ];
@@ -103,6 +129,8 @@ const FIT_KEYS = [
   'epochs',
   'batchSize',
   'validationData',
+  'validationSplit',
+  'callbacks',
   'shuffle',
   'initialEpoch',
   'signal',
@@ -156,6 +184,75 @@ function checkModel(model: unknown): LayersModel {
   return m as LayersModel;
 }
 
+type LayerLike = {
+  name: string;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  outputs?: { sourceLayer: LayerLike }[];
+};
+
+/** The layer that produces the model's output, opening nested models. */
+function outputLayer(model: LayersModel): LayerLike | undefined {
+  let layer = (model.outputs[0] as unknown as { sourceLayer?: LayerLike }).sourceLayer;
+  while (layer?.outputs?.length === 1) {
+    const inner = layer.outputs[0]!.sourceLayer;
+    if (inner === layer) break;
+    layer = inner;
+  }
+  return layer;
+}
+
+function appliesSoftmax(layer: LayerLike): boolean {
+  if (layer.getClassName() === 'Softmax') return true;
+  const activation = layer.getConfig().activation;
+  return activation === 'softmax';
+}
+
+/**
+ * The logits loss on a softmax output would apply softmax twice: training still runs, but the
+ * gradients shrink and the model learns slowly or not at all. Refuse it with the fix.
+ */
+function checkLogitsOutput(model: LayersModel, loss: LossFn): void {
+  if (loss !== softmaxCrossEntropy) return;
+  const layer = outputLayer(model);
+  if (layer === undefined || !appliesSoftmax(layer)) return;
+  throw new InvalidArgumentError(
+    'model',
+    `a model whose output layer '${layer.name}' applies softmax`,
+    "a model that outputs logits for loss 'softmaxCrossEntropy' (the default; softmax would be applied twice): give the output layer activation 'linear', or pass loss: 'categoricalCrossEntropy' to train on its probabilities",
+  );
+}
+
+function resolveMetrics(value: unknown): ResolvedMetric[] {
+  const metrics = checkList<StreamingMetric>(
+    'metrics',
+    value,
+    (m) => isFunction(m.update) && isFunction(m.compute) && isFunction(m.reset),
+    'a streaming metric { update(yTrue, yPred), compute(), reset(), name? }',
+  );
+  const taken = new Set<string>(METRIC_KEYS);
+  return metrics.map((metric, i) => {
+    const name = typeof metric.name === 'string' ? metric.name : registeredName(metric);
+    if (name === undefined || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) {
+      throw new InvalidArgumentError(
+        `metrics[${i}].name`,
+        name,
+        'an alphanumeric name (set `name`, or use a registered metric class)',
+      );
+    }
+    const key = `val${name[0]!.toUpperCase()}${name.slice(1)}`;
+    if (taken.has(key)) {
+      throw new InvalidArgumentError(
+        `metrics[${i}].name`,
+        name,
+        `a name whose History key '${key}' is not taken (give the metric another \`name\`)`,
+      );
+    }
+    taken.add(key);
+    return { metric, name, key };
+  });
+}
+
 /** Checks the constructor's arguments (throws before anything is built). */
 export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
   if (args === null || typeof args !== 'object')
@@ -170,6 +267,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     );
   }
   const loss = resolveLoss(args.loss);
+  checkLogitsOutput(model, loss);
   const numClasses =
     args.numClasses === undefined
       ? undefined
@@ -177,7 +275,10 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
   const lastDim = model.outputs[0]!.shape.at(-1);
   const outputDim = typeof lastDim === 'number' ? lastDim : undefined;
   const classification =
-    args.loss === undefined || args.loss === 'softmaxCrossEntropy' || numClasses !== undefined;
+    args.loss === undefined ||
+    args.loss === 'softmaxCrossEntropy' ||
+    args.loss === 'categoricalCrossEntropy' ||
+    numClasses !== undefined;
   if (numClasses !== undefined && outputDim !== undefined && numClasses !== outputDim) {
     throw new ShapeError(
       `numClasses is ${numClasses} but the model outputs ${outputDim} values per sample`,
@@ -234,6 +335,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     () => true,
     'a callback object (tfjs-layers hook names)',
   );
+  const metrics = resolveMetrics(args.metrics);
   const clip = resolveClip(args.clip);
   const diagnostics = resolveDiagnostics(args.diagnostics, model);
   return {
@@ -250,6 +352,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     augment,
     seed,
     callbacks,
+    metrics,
     clip,
     diagnostics,
   };
@@ -300,10 +403,34 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
       'an object { x: Tensor, y: Tensor }',
     );
   }
+  const validationSplit =
+    options.validationSplit === undefined
+      ? undefined
+      : checkNumber('options.validationSplit', options.validationSplit, {
+          min: 0,
+          max: 1,
+          minInclusive: false,
+          maxInclusive: false,
+        });
+  if (validationSplit !== undefined && validationData !== undefined) {
+    throw new InvalidArgumentError(
+      'options.validationSplit',
+      validationSplit,
+      'left out when options.validationData is given (one source of validation data)',
+    );
+  }
+  const callbacks = checkList<TrainingCallback>(
+    'options.callbacks',
+    options.callbacks,
+    () => true,
+    'a callback object (tfjs-layers hook names)',
+  );
   return {
     epochs,
     batchSize,
     validationData,
+    validationSplit,
+    callbacks,
     shuffle,
     initialEpoch,
     signal,

@@ -1,6 +1,7 @@
 // The README example, run as written (so the documented code keeps working).
 
-import { mlp, type Parameter } from '@overfit/core';
+import type { Parameter } from '@overfit/core';
+import { mlp } from '@overfit/models';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Trainer } from './index.js';

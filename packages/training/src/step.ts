@@ -20,6 +20,16 @@ export interface BoundConstraint {
   readonly params: readonly Parameter[];
 }
 
+/**
+ * A constraint a layer declares on one of its weights (`kernelConstraint`, `biasConstraint`,
+ * ...): tfjs-layers applies it only when the weight is written through `setWeights`, so the
+ * Trainer projects it itself after every update.
+ */
+export interface LayerConstraint {
+  readonly variable: tf.Variable;
+  readonly constraint: { apply(w: tf.Tensor): tf.Tensor };
+}
+
 /** Everything a step needs that does not change between steps (built once per `fit`). */
 export interface StepPlan {
   readonly model: LayersModel;
@@ -32,6 +42,8 @@ export interface StepPlan {
   /** Every model parameter (what the loss hook sees). */
   readonly params: readonly Parameter[];
   readonly constraints: readonly BoundConstraint[];
+  /** The layers' own weight constraints (trainable weights only), projected in stage 9 too. */
+  readonly layerConstraints: readonly LayerConstraint[];
   readonly augment: Transform | undefined;
   readonly numClasses: number | undefined;
   /** Count correct argmax predictions (classification). */
@@ -173,9 +185,12 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
       // 8. optimizer update
       plan.optimizer.applyGradients(applied);
 
-      // 9. constraints on the updated weights
+      // 9. constraints on the updated weights: the Trainer's, then the layers' own
       for (const { constraint, params } of plan.constraints) {
         for (const p of params) p.variable.assign(constraint.project(p.variable));
+      }
+      for (const { variable, constraint } of plan.layerConstraints) {
+        variable.assign(constraint.apply(variable));
       }
       const ratios = before === undefined ? undefined : updateRatios(plan.variables, before);
 

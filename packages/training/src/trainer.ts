@@ -1,61 +1,37 @@
 import {
-  assertGradientsRegistered,
   checkInteger,
   checkKnownKeys,
   deriveSeed,
   InvalidArgumentError,
-  isRegularizedByDefault,
   type Logs,
-  listParameters,
-  NonFiniteError,
   OverfitError,
   Rng,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { batchBounds, EpochOrder } from './batches.js';
-import { CallbackList } from './callbacks.js';
-import { DiagnosticsSession } from './diagnostics/session.js';
-import { type EvalPlan, evaluateData, predictData } from './evaluate.js';
-import { epochLogs, HistoryRecorder, METRIC_KEYS } from './history.js';
-import { WindowMeter, type WindowReading } from './meter.js';
+import { EpochOrder } from './batches.js';
+import { callbackModel } from './callbacks.js';
+import { evaluateData, predictData } from './evaluate.js';
+import {
+  type EpochTotals,
+  epochLog,
+  evalPlan,
+  type FitRun,
+  metricKeys,
+  prepareFit,
+} from './fit-run.js';
+import { epochLogs, HistoryRecorder, logKeys } from './history.js';
+import type { WindowReading } from './meter.js';
 import {
   type ResolvedArgs,
-  type ResolvedFitOptions,
   resolveFitOptions,
   resolveTrainerArgs,
   type TrainerArgs,
 } from './options.js';
-import { assertTrainingKernels } from './required-kernels.js';
-import { TrainingSnapshot } from './snapshot.js';
-import { type StepPlan, trainStep } from './step.js';
-import { type CheckedData, checkData } from './targets.js';
-import type { EpochLog, EvaluateResult, FitData, FitOptions, History, Progress } from './types.js';
-
-/** Host-side sums over one epoch's read windows. */
-interface EpochTotals {
-  samples: number;
-  steps: number;
-  lossSum: number;
-  penaltySum: number;
-  correct: number;
-}
-
-/** Per-`fit` state shared by the epochs. */
-interface FitRun {
-  readonly opts: ResolvedFitOptions;
-  readonly train: CheckedData;
-  readonly validation: CheckedData | undefined;
-  readonly plan: StepPlan;
-  readonly bounds: ReadonlyArray<readonly [number, number]>;
-  readonly callbacks: CallbackList;
-  readonly hasPenalty: boolean;
-  /** Gradient statistics, distributions, clipping records (when asked for). */
-  readonly diagnostics: DiagnosticsSession | undefined;
-  samplesSeen: number;
-  /** When the loop last let the event loop run (`performance.now()`). */
-  lastYield: number;
-}
+import { RollbackWindow } from './rollback.js';
+import { trainStep } from './step.js';
+import { checkData } from './targets.js';
+import type { EvaluateResult, FitData, FitOptions, History, Progress } from './types.js';
 
 /** How often (ms of wall time) the loop lets the event loop run: UI events, an abort click. */
 const YIELD_EVERY_MS = 100;
@@ -64,12 +40,6 @@ const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
   );
-
-/** tfjs' Sequential builds its inner model lazily, and `stopTraining` throws until it exists. */
-function ensureBuilt(model: LayersModel): void {
-  const lazy = model as unknown as { model?: unknown; build(shape?: unknown): void };
-  if (model.getClassName() === 'Sequential' && lazy.model == null) lazy.build();
-}
 
 function addReading(totals: EpochTotals, r: WindowReading): void {
   totals.samples += r.samples;
@@ -158,10 +128,11 @@ export class Trainer {
     this.running = true;
     let run: FitRun | undefined;
     try {
-      run = await this.prepare(data, opts);
+      run = await prepareFit(this.args, data, opts);
       return await this.runFit(run);
     } finally {
       run?.diagnostics?.dispose();
+      tf.dispose([...(run?.owned ?? [])]);
       this.running = false;
     }
   }
@@ -176,7 +147,7 @@ export class Trainer {
   async evaluate(data: FitData, options: { batchSize?: number } = {}): Promise<EvaluateResult> {
     const batchSize = this.checkBatchSize(options);
     const checked = await checkData('data', data, this.args);
-    return evaluateData(this.evalPlan(), checked, batchSize);
+    return evaluateData(evalPlan(this.args), checked, batchSize);
   }
 
   /**
@@ -205,100 +176,6 @@ export class Trainer {
       : checkInteger('options.batchSize', options.batchSize, { min: 1 });
   }
 
-  private evalPlan(): EvalPlan {
-    const { model, loss, numClasses, classification } = this.args;
-    return { model, loss, numClasses, classification };
-  }
-
-  /** Everything checked and resolved before the first callback runs. */
-  private async prepare(data: FitData, opts: ResolvedFitOptions): Promise<FitRun> {
-    const a = this.args;
-    // An augment transform may resize images (crops), so only unaugmented data must fit the input.
-    const train = await checkData('data', data, a, a.augment === undefined);
-    const validation =
-      opts.validationData === undefined
-        ? undefined
-        : await checkData('options.validationData', opts.validationData, a);
-    if (a.augment !== undefined && train.x.rank !== 4) {
-      throw new InvalidArgumentError(
-        'data.x',
-        `a tensor of shape [${train.x.shape.join(', ')}]`,
-        'image batches [N, H, W, C] when augment is set',
-      );
-    }
-    assertGradientsRegistered();
-    assertTrainingKernels(a.model);
-    ensureBuilt(a.model);
-    const params = listParameters(a.model);
-    const variables = a.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    if (variables.length === 0) {
-      throw new InvalidArgumentError(
-        'model',
-        a.model.name,
-        'a model with at least one trainable weight',
-      );
-    }
-    const plan: StepPlan = {
-      model: a.model,
-      optimizer: a.optimizer,
-      variables,
-      loss: a.loss,
-      penalties: a.penalties.map((term) => ({
-        term,
-        params: params.filter(term.select ?? isRegularizedByDefault),
-      })),
-      lossHook: a.lossHook,
-      params,
-      constraints: a.constraints.map((constraint) => ({
-        constraint,
-        params: params.filter(
-          (p) => p.trainable && (constraint.select ?? ((q) => q.kind === 'kernel'))(p),
-        ),
-      })),
-      augment: a.augment,
-      numClasses: a.numClasses,
-      classification: a.classification,
-      clip: a.clip,
-      recordNorms: a.diagnostics?.every !== undefined || a.clip !== undefined,
-    };
-    const diagnostics = DiagnosticsSession.create({
-      model: a.model,
-      variables,
-      params,
-      diagnostics: a.diagnostics,
-      clip: a.clip,
-      probeData: validation ?? train,
-      loss: a.loss,
-      numClasses: a.numClasses,
-    });
-    const layerLosses = tf.tidy(() => a.model.calculateLosses().length);
-    return {
-      opts,
-      train,
-      validation,
-      plan,
-      bounds: batchBounds(train.size, opts.batchSize),
-      callbacks: new CallbackList(a.callbacks),
-      hasPenalty: a.penalties.length > 0 || a.lossHook !== undefined || layerLosses > 0,
-      diagnostics,
-      samplesSeen: 0,
-      lastYield: performance.now(),
-    };
-  }
-
-  private metricKeys(run: FitRun): string[] {
-    const classification = this.args.classification;
-    return METRIC_KEYS.filter((k) => {
-      if (k === 'penalty') return run.hasPenalty;
-      if (k === 'gradNorm') return run.diagnostics?.recordsNorms === true;
-      if (k === 'accuracy') return classification;
-      if (k === 'valLoss') return run.validation !== undefined;
-      if (k === 'valAccuracy' || k === 'valMacroF1')
-        return classification && run.validation !== undefined;
-      return true;
-    });
-  }
-
   private async runFit(run: FitRun): Promise<History> {
     const { model } = this.args;
     const { opts, callbacks } = run;
@@ -307,7 +184,7 @@ export class Trainer {
     const steps = run.diagnostics?.gradientSteps;
     if (steps !== undefined) recorder.trackGradientSteps(steps);
     model.stopTraining = false;
-    callbacks.setModel(model);
+    callbacks.setModel(callbackModel(model, this.args.optimizer));
     callbacks.setParams({
       epochs: opts.epochs,
       initialEpoch: opts.initialEpoch,
@@ -315,7 +192,7 @@ export class Trainer {
       steps: run.bounds.length,
       batchSize: opts.batchSize,
       doValidation: run.validation !== undefined,
-      metrics: this.metricKeys(run),
+      metrics: logKeys(metricKeys(this.args, run)),
     });
     await callbacks.onTrainBegin();
     let lastLogs: Logs | undefined;
@@ -332,7 +209,7 @@ export class Trainer {
         break;
       }
       const trainMs = performance.now() - started;
-      const log = await this.epochLog(run, epoch, totals, trainMs);
+      const log = await epochLog(this.args, run, epoch, totals, trainMs);
       log.durationMs = performance.now() - started;
       recorder.add(log);
       lastLogs = epochLogs(log);
@@ -353,28 +230,15 @@ export class Trainer {
     const order = new EpochOrder(run.train.size, opts.shuffle, seed, epoch);
     const augmentRng =
       augment === undefined ? undefined : new Rng(deriveSeed(seed, `augment/${epoch}`));
-    const meter = new WindowMeter();
+    // Read once per window (one sync), checked for non-finite values and, if bad, undone.
+    const window = new RollbackWindow(model, optimizer);
     const totals: EpochTotals = { samples: 0, steps: 0, lossSum: 0, penaltySum: 0, correct: 0 };
-    let snapshot: TrainingSnapshot | null = null;
-    let windowStart = 0;
-    let aborted = false;
-    // The window is read (one sync), checked for non-finite values and, if bad, undone.
-    const readWindow = async (): Promise<WindowReading> => {
-      const reading = await meter.read();
-      const current = snapshot!;
-      snapshot = null;
-      if (reading.nonFinite !== undefined) {
-        const withOptimizer = await current.restore();
-        throw new NonFiniteError(
-          reading.nonFinite.what,
-          reading.nonFinite.step,
-          `weights${withOptimizer ? ' and optimizer state' : ''} restored to their values before step ${windowStart}`,
-        );
-      }
-      current.dispose();
-      addReading(totals, reading);
-      return reading;
+    const read = async (): Promise<WindowReading> => {
+      const r = await window.read();
+      addReading(totals, r);
+      return r;
     };
+    let aborted = false;
     try {
       for (let b = 0; b < bounds.length; b++) {
         if (opts.signal?.aborted) {
@@ -385,10 +249,7 @@ export class Trainer {
         const step = epoch * bounds.length + b;
         const batchLogs: Logs = { batch: b, size };
         await callbacks.onBatchBegin(b, batchLogs);
-        if (snapshot === null) {
-          snapshot = await TrainingSnapshot.take(model, optimizer);
-          windowStart = step;
-        }
+        await window.beforeStep(step);
         const last = b === bounds.length - 1;
         const measureUpdate = diagnostics?.measuresUpdate(b, last) ?? false;
         const out = trainStep(run.plan, {
@@ -401,7 +262,7 @@ export class Trainer {
           measureUpdate,
         });
         diagnostics?.add(step, out.gradNorms, out.updateRatios);
-        meter.add(out, size, step);
+        window.add(out, size, step);
         run.samplesSeen += size;
         const progress: Progress = {
           epoch,
@@ -411,7 +272,7 @@ export class Trainer {
           samplesSeen: run.samplesSeen,
         };
         if (last || (opts.logEvery !== undefined && (b + 1) % opts.logEvery === 0)) {
-          const r = await readWindow();
+          const r = await read();
           batchLogs.loss = progress.loss = r.lossSum / r.samples;
           if (this.args.classification) batchLogs.accuracy = r.correct / r.samples;
         }
@@ -426,43 +287,11 @@ export class Trainer {
         }
       }
       // Steps since the last read (stopTraining or abort mid-window) are still checked.
-      if (meter.pending) await readWindow();
+      if (window.pending) await read();
       return aborted ? 'aborted' : totals;
     } finally {
       order.dispose();
-      meter.dispose();
-      (snapshot as TrainingSnapshot | null)?.dispose();
+      window.dispose();
     }
-  }
-
-  private async epochLog(
-    run: FitRun,
-    epoch: number,
-    t: EpochTotals,
-    trainMs: number,
-  ): Promise<EpochLog> {
-    const log: EpochLog = {
-      epoch,
-      loss: t.lossSum / t.samples,
-      samples: t.samples,
-      steps: t.steps,
-      durationMs: 0,
-      samplesPerSecond: trainMs > 0 ? (t.samples * 1000) / trainMs : 0,
-    };
-    if (run.hasPenalty) log.penalty = t.penaltySum / t.samples;
-    if (this.args.classification) log.accuracy = t.correct / t.samples;
-    if (run.diagnostics !== undefined) {
-      // The rest of the epoch's gradient buffer, weight statistics, probe-batch distributions.
-      const { gradNorm, diagnostics } = await run.diagnostics.endEpoch();
-      if (gradNorm !== undefined) log.gradNorm = gradNorm;
-      log.diagnostics = diagnostics;
-    }
-    if (run.validation !== undefined) {
-      const v = await evaluateData(this.evalPlan(), run.validation, run.opts.batchSize);
-      log.valLoss = v.loss;
-      if (v.accuracy !== undefined) log.valAccuracy = v.accuracy;
-      if (v.macroF1 !== undefined) log.valMacroF1 = v.macroF1;
-    }
-    return log;
   }
 }

@@ -1,12 +1,15 @@
-import type { Parameter } from '@overfit/core';
+import type { Parameter, TrainingCallback } from '@overfit/core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import type { EpochDiagnostics, GradientStep } from './diagnostics/types.js';
 
 /** A data loss: `(yTrue, yPred) => Scalar`, the mean over the batch. */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
-/** Names of the built-in losses (see {@link resolveLoss}). */
-export type LossName = 'softmaxCrossEntropy' | 'meanSquaredError';
+/**
+ * Names of the built-in losses (see {@link resolveLoss}): `softmaxCrossEntropy` takes logits,
+ * `categoricalCrossEntropy` probabilities (a softmax output layer), `meanSquaredError` anything.
+ */
+export type LossName = 'softmaxCrossEntropy' | 'categoricalCrossEntropy' | 'meanSquaredError';
 
 /** What a {@link LossHook} sees, inside the gradient tape of one step. */
 export interface LossHookContext {
@@ -54,6 +57,13 @@ export interface FitOptions {
   /** Default 32. */
   batchSize?: number;
   validationData?: FitData;
+  /**
+   * Keras' `validation_split`, in (0, 1): the last fraction of `data` (before shuffling) is
+   * held out as validation data. Not with `validationData`.
+   */
+  validationSplit?: number;
+  /** Callbacks of this call only, run after the Trainer's own. */
+  callbacks?: TrainingCallback[];
   /** Default true: a seeded permutation per epoch. */
   shuffle?: boolean;
   /** Default 0: epoch to start at (a resumed run sees the same shuffles as an unbroken one). */
@@ -96,6 +106,8 @@ export interface EpochLog {
   samplesPerSecond: number;
   gradNorm?: number;
   diagnostics?: EpochDiagnostics;
+  /** The Trainer's `metrics` on the validation data, by History key (`valF1Score`). */
+  metrics?: Record<string, number>;
 }
 
 /** Why training ended before `epochs`: a callback set `model.stopTraining`, or the signal aborted. */
@@ -120,4 +132,6 @@ export interface EvaluateResult {
   macroF1?: number;
   /** `confusionMatrix[true][predicted]` counts. */
   confusionMatrix?: number[][];
+  /** The Trainer's `metrics`, by metric name (present when it has some). */
+  metrics?: Record<string, number>;
 }

@@ -16,8 +16,13 @@ function pickTarget(target, format) {
 
 function snapshot(tf) {
   const globals = globalThis._tfGlobals;
+  // @overfit/core's own registry (serialize / deserialize) lives on globalThis too.
+  const overfit = globalThis[Symbol.for('@overfit/core/registry')];
   return {
-    classes: new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap)),
+    classes: new Set([
+      ...Object.keys(tf.serialization.SerializationMap.getMap().classNameMap),
+      ...(overfit === undefined ? [] : [...overfit.byName.keys()].map((n) => `overfit:${n}`)),
+    ]),
     kernels: globals.get('kernelRegistry').size,
     gradients: globals.get('gradRegistry').size,
   };

@@ -1,8 +1,7 @@
 // Saves a model that uses our layers, regularizer and constraint (unbundled: plain npm install),
 // with the predictions the bundled app must reproduce after loading it.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Dropout } from '@overfit/core';
-import { GaussianDropout, l2, maxNorm } from '@overfit/regularizers';
+import { Dropout, GaussianDropout, l2, maxNorm } from '@overfit/regularizers';
 import * as tf from '@tensorflow/tfjs';
 
 const model = tf.sequential();

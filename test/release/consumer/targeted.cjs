@@ -14,11 +14,20 @@ const checks = {
       () => m.checkRate('rate', 1.2),
       (error) => error instanceof m.OverfitError && /rate/.test(error.message),
     );
+    assert.throws(
+      () => m.deserialize({ className: 'NoSuchClass', config: {} }),
+      (error) => error instanceof m.OverfitError && /NoSuchClass/.test(error.message),
+    );
+  },
+  async '@overfit/models'(m) {
     const model = m.mlp({ inputShape: [4], hiddenUnits: [3], outputUnits: 2, seed: 1 });
     assert.deepEqual(model.outputs[0].shape, [null, 2]);
     model.dispose();
   },
-  async '@overfit/core/node'(m) {
+  async '@overfit/data'(m) {
+    assert.equal(typeof m.parseIdx, 'function');
+  },
+  async '@overfit/data/node'(m) {
     assert.equal(typeof m.loadMnist, 'function');
   },
   async '@overfit/regularizers'(m, tf) {

@@ -1,4 +1,4 @@
-import { checkKnownKeys } from '@overfit/core';
+import { checkKnownKeys, register } from '@overfit/core';
 import { ConfusionMatrix } from './confusion.js';
 import type { FBetaOptions, ScoreOptions } from './functions.js';
 import type { ClassInput } from './inputs.js';
@@ -239,4 +239,17 @@ export class ClassificationReport extends ConfusionMetric<ClassificationReportRe
   static fromConfig(config: ClassificationReportOptions): ClassificationReport {
     return new ClassificationReport(config);
   }
+}
+
+// Registered next to their definitions (core's registry, kind 'metric').
+// Names spelled out: a minifier renames classes.
+for (const [name, cls] of [
+  ['Accuracy', Accuracy],
+  ['Precision', Precision],
+  ['Recall', Recall],
+  ['F1Score', F1Score],
+  ['FBetaScore', FBetaScore],
+  ['ClassificationReport', ClassificationReport],
+] as const) {
+  register(name, 'metric', (config) => cls.fromConfig(config as never), { cls });
 }

@@ -1,5 +1,7 @@
-import { checkRate, StochasticLayer, type StochasticLayerArgs } from '@overfit/core';
+import { checkRate } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 // SELU constants (Klambauer et al. 2017).
 const ALPHA = 1.6732632423543772;
@@ -48,4 +50,4 @@ export class AlphaDropout extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate };
   }
 }
-tf.serialization.registerClass(AlphaDropout);
+registerSerializable(AlphaDropout, 'layer');

@@ -1,11 +1,7 @@
-import {
-  checkInteger,
-  checkRate,
-  ShapeError,
-  StochasticLayer,
-  type StochasticLayerArgs,
-} from '@overfit/core';
+import { checkInteger, checkRate, ShapeError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 /** Arguments of {@link DropBlock2D}. */
 export interface DropBlock2DArgs extends StochasticLayerArgs {
@@ -95,4 +91,4 @@ export class DropBlock2D extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate, blockSize: this.blockSize };
   }
 }
-tf.serialization.registerClass(DropBlock2D);
+registerSerializable(DropBlock2D, 'layer');

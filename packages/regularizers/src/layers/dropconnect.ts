@@ -5,8 +5,6 @@ import {
   checkRate,
   deriveSeed,
   ShapeError,
-  StochasticLayer,
-  type StochasticLayerArgs,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable } from '@tensorflow/tfjs-layers';
@@ -14,8 +12,10 @@ import {
   type Constraint,
   deserializeObject,
   type Regularizer,
+  registerSerializable,
   serializeObject,
 } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 type Initializer = ReturnType<typeof initializers.glorotUniform>;
 
@@ -189,4 +189,4 @@ export class DropConnectDense extends StochasticLayer {
     };
   }
 }
-tf.serialization.registerClass(DropConnectDense);
+registerSerializable(DropConnectDense, 'layer');

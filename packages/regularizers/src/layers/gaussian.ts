@@ -1,5 +1,7 @@
-import { checkNumber, checkRate, StochasticLayer, type StochasticLayerArgs } from '@overfit/core';
+import { checkNumber, checkRate } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 /** Arguments of {@link GaussianDropout}. */
 export interface GaussianDropoutArgs extends StochasticLayerArgs {
@@ -33,7 +35,7 @@ export class GaussianDropout extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate };
   }
 }
-tf.serialization.registerClass(GaussianDropout);
+registerSerializable(GaussianDropout, 'layer');
 
 /** Arguments of {@link GaussianNoise}. */
 export interface GaussianNoiseArgs extends StochasticLayerArgs {
@@ -65,4 +67,4 @@ export class GaussianNoise extends StochasticLayer {
     return { ...super.getConfig(), stddev: this.stddev };
   }
 }
-tf.serialization.registerClass(GaussianNoise);
+registerSerializable(GaussianNoise, 'layer');

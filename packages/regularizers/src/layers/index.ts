@@ -5,6 +5,7 @@ export {
   DropConnectDense,
   type DropConnectDenseArgs,
 } from './dropconnect.js';
+export { Dropout, type DropoutArgs, type DropoutOptions, dropout } from './dropout.js';
 export {
   GaussianDropout,
   type GaussianDropoutArgs,
@@ -12,4 +13,5 @@ export {
   type GaussianNoiseArgs,
 } from './gaussian.js';
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout.js';
+export { type CallKwargs, StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 export { StochasticDepth, type StochasticDepthArgs } from './stochastic-depth.js';

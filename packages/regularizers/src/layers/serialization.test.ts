@@ -1,4 +1,3 @@
-import { Dropout } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tolerance } from '../../../../test/backend.js';
@@ -8,6 +7,7 @@ import { maxRelError, roundTrip } from '../test-helpers.js';
 import { AlphaDropout } from './alpha-dropout.js';
 import { DropBlock2D } from './dropblock.js';
 import { DropConnectDense } from './dropconnect.js';
+import { Dropout } from './dropout.js';
 import { GaussianDropout, GaussianNoise } from './gaussian.js';
 import { SpatialDropout2D } from './spatial-dropout.js';
 import { StochasticDepth } from './stochastic-depth.js';

@@ -1,12 +1,8 @@
-import {
-  checkOneOf,
-  checkRate,
-  dropout,
-  ShapeError,
-  StochasticLayer,
-  type StochasticLayerArgs,
-} from '@overfit/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { checkOneOf, checkRate, ShapeError } from '@overfit/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
+import { dropout } from './dropout.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 /** Arguments of {@link SpatialDropout2D}. */
 export interface SpatialDropout2DArgs extends StochasticLayerArgs {
@@ -63,4 +59,4 @@ export class SpatialDropout2D extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate, dataFormat: this.dataFormat };
   }
 }
-tf.serialization.registerClass(SpatialDropout2D);
+registerSerializable(SpatialDropout2D, 'layer');

@@ -1,11 +1,8 @@
-import {
-  checkOneOf,
-  checkRate,
-  dropout,
-  StochasticLayer,
-  type StochasticLayerArgs,
-} from '@overfit/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { checkOneOf, checkRate } from '@overfit/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
+import { dropout } from './dropout.js';
+import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 /** Arguments of {@link StochasticDepth}. */
 export interface StochasticDepthArgs extends StochasticLayerArgs {
@@ -45,4 +42,4 @@ export class StochasticDepth extends StochasticLayer {
     return { ...super.getConfig(), rate: this.rate, mode: this.mode };
   }
 }
-tf.serialization.registerClass(StochasticDepth);
+registerSerializable(StochasticDepth, 'layer');

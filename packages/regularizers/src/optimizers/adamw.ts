@@ -6,6 +6,7 @@ import {
   hasKernel,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSerializable } from '../tfjs-bases.js';
 import { DecoupledWeightDecay, type NamedTensor, type VariableFilter } from './weight-decay.js';
 
 /**
@@ -29,6 +30,12 @@ export class TorchAdam extends tf.Optimizer {
     readonly beta1: number,
     readonly beta2: number,
     readonly epsilon: number,
+    /**
+     * Coupled weight decay, `torch.optim.Adam(weight_decay)`: `g <- g + weightDecay * w` before
+     * the moments (an L2 penalty `weightDecay / 2 * ||w||^2`, scaled by Adam like any gradient);
+     * 0 by default. For decoupled decay use {@link adamw}.
+     */
+    readonly weightDecay = 0,
   ) {
     super();
   }
@@ -52,9 +59,12 @@ export class TorchAdam extends tf.Optimizer {
       biasCorrection2: 1 - this.beta2 ** step,
     };
     tf.tidy(() => {
-      for (const [name, grad] of entries) {
+      for (const [name, rawGrad] of entries) {
         const variable = tf.engine().registeredVariables[name];
-        if (grad == null || variable === undefined) continue;
+        if (rawGrad == null || variable === undefined) continue;
+        // PyTorch's Adam: grad = grad.add(param, alpha=weight_decay), on every parameter.
+        const grad =
+          this.weightDecay === 0 ? rawGrad : tf.add(rawGrad, tf.mul(variable, this.weightDecay));
         const state = this.slot(name, variable);
         if (fused) {
           const [x, m, v] = tf
@@ -127,6 +137,7 @@ export class TorchAdam extends tf.Optimizer {
       beta1: this.beta1,
       beta2: this.beta2,
       epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
     };
   }
 
@@ -134,10 +145,16 @@ export class TorchAdam extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls(config.learningRate, config.beta1, config.beta2, config.epsilon);
+    return new cls(
+      config.learningRate,
+      config.beta1,
+      config.beta2,
+      config.epsilon,
+      config.weightDecay ?? 0,
+    );
   }
 }
-tf.serialization.registerClass(TorchAdam);
+registerSerializable(TorchAdam, 'optimizer');
 
 /** Options of {@link adamw}: tfjs' argument names, PyTorch's defaults. */
 export interface AdamWOptions {
@@ -193,4 +210,37 @@ export function adamw(options: AdamWOptions = {}): DecoupledWeightDecay {
     weightDecay,
     exclude: options.exclude,
   });
+}
+
+/** Options of {@link torchAdam}: tfjs' argument names, PyTorch's defaults. */
+export interface TorchAdamOptions {
+  /** Default 1e-3. */
+  learningRate?: number;
+  /** Default 0.9, in [0, 1). */
+  beta1?: number;
+  /** Default 0.999, in [0, 1). */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+  /** Coupled L2 weight decay (PyTorch's `Adam(weight_decay)`), on every parameter. Default 0. */
+  weightDecay?: number;
+}
+
+/**
+ * PyTorch's `torch.optim.Adam`, with its *coupled* `weight_decay`: `g <- g + wd * w`, then
+ * Adam. Beside {@link adamw} (decoupled: `w <- w * (1 - lr * wd)`, then Adam on the raw
+ * gradient) so the two can be compared on the same network, as the course asks.
+ *
+ * @example const opt = torchAdam({ learningRate: 1e-3, weightDecay: 1e-4 });
+ */
+export function torchAdam(options: TorchAdamOptions = {}): TorchAdam {
+  checkKnownKeys('options', options, ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay']);
+  const unit = { min: 0, max: 1, maxInclusive: false } as const;
+  return new TorchAdam(
+    checkNumber('options.learningRate', options.learningRate ?? 1e-3, { min: 0 }),
+    checkNumber('options.beta1', options.beta1 ?? 0.9, unit),
+    checkNumber('options.beta2', options.beta2 ?? 0.999, unit),
+    checkNumber('options.epsilon', options.epsilon ?? 1e-8, { min: 0 }),
+    checkNumber('options.weightDecay', options.weightDecay ?? 0, { min: 0 }),
+  );
 }

@@ -7,7 +7,12 @@ import fixture from '../../fixtures/weight-decay.json';
 import { l2 } from '../penalties.js';
 import { maxRelError } from '../test-helpers.js';
 import { adamw, TorchAdam } from './adamw.js';
-import { DecoupledWeightDecay, decoupledWeightDecay, sgdw } from './weight-decay.js';
+import {
+  DecoupledWeightDecay,
+  decoupledWeightDecay,
+  isExcludedByDefault,
+  sgdw,
+} from './weight-decay.js';
 
 // Measured deviation from the fixture over 12 steps: 6e-8 (cpu), 7e-8 (wasm) relative.
 const trajTol = tolerance;
@@ -168,14 +173,14 @@ describe('decoupledWeightDecay', () => {
       () => tf.train.adagrad(0.1),
       () => tf.train.momentum(0.1, 0.9),
     ]) {
-      const w = tf.variable(tf.tensor([1, -2]), true);
+      const w = tf.variable(tf.tensor([1, -2]), true, `wd_any_${make().getClassName()}/kernel`);
       const b = tf.variable(tf.tensor([1]), true, `wd_${w.name}/bias`);
       const opt = decoupledWeightDecay(make(), { weightDecay: 0.5 });
       for (let i = 0; i < 3; i++)
         opt.minimize(() => tf.mul(0, tf.add(tf.sum(w), tf.sum(b))) as tf.Scalar);
       // adagrad/rmsprop divide 0 by sqrt(eps-ish) = 0: the only change is the decay.
       expect(maxRelError(w.dataSync(), [0.95 ** 3, -2 * 0.95 ** 3])).toBeLessThan(tolerance);
-      expect(b.dataSync()[0]).toBe(1); // excluded by name (default)
+      expect(b.dataSync()[0]).toBe(1); // not a kernel: excluded by default
       tf.dispose([w, b]);
       opt.dispose();
     }
@@ -183,7 +188,8 @@ describe('decoupledWeightDecay', () => {
 
   it('follows the inner learning rate when it changes (schedules)', () => {
     const w = tf.variable(tf.tensor([1]));
-    const opt = decoupledWeightDecay(tf.train.sgd(0.1), { weightDecay: 1 });
+    // An unnamed variable is no kernel: only exclude: [] decays it.
+    const opt = decoupledWeightDecay(tf.train.sgd(0.1), { weightDecay: 1, exclude: [] });
     opt.minimize(() => tf.mul(0, tf.sum(w)) as tf.Scalar);
     opt.setLearningRate(0.5);
     opt.minimize(() => tf.mul(0, tf.sum(w)) as tf.Scalar);
@@ -207,7 +213,28 @@ describe('decoupledWeightDecay', () => {
     expect(step(['layer_x/kernel'])).toEqual([1, 0.5, 0.5]);
     expect(step(/^layer_y/)).toEqual([0.5, 0.5, 1]);
     expect(step((v) => v.name.endsWith('_7'))).toEqual([0.5, 1, 0.5]);
+    // Regression: a stateful /g pattern skipped every other match.
+    expect(step(/kernel/g)).toEqual([1, 1, 1]);
+    expect(step([/^layer_x/g])).toEqual([1, 1, 0.5]);
     tf.dispose([a, b, c]);
+  });
+
+  it('by default decays kernels only (the rule of isRegularizedByDefault)', () => {
+    const names = [
+      'd/kernel',
+      'd/bias',
+      'bn/gamma',
+      'bn/beta',
+      'e/embeddings',
+      'conv/depthwise_kernel_3',
+    ];
+    const vars = names.map((n) => tf.variable(tf.ones([1]), true, `wd_default_${n}`));
+    const opt = decoupledWeightDecay(tf.train.sgd(0.5), { weightDecay: 1 });
+    opt.minimize(() => tf.mul(0, tf.addN(vars.map((v) => tf.sum(v)))) as tf.Scalar);
+    expect(vars.map((v) => v.dataSync()[0])).toEqual([0.5, 1, 1, 1, 1, 0.5]);
+    expect(vars.map((v) => isExcludedByDefault(v))).toEqual([false, true, true, true, true, false]);
+    opt.dispose();
+    tf.dispose(vars);
   });
 
   it('works inside model.fit and shrinks the weights', async () => {

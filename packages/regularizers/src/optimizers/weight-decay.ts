@@ -1,26 +1,40 @@
-import { checkKnownKeys, checkNumber, InvalidArgumentError } from '@overfit/core';
+import {
+  checkKnownKeys,
+  checkNumber,
+  InvalidArgumentError,
+  nameMatcher,
+  parameterKind,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { deserializeObject, serializeObject } from '../tfjs-bases.js';
+import { deserializeObject, registerSerializable, serializeObject } from '../tfjs-bases.js';
 
 /**
- * Which variables are NOT decayed: a list of names or patterns, one pattern, or a predicate.
- * A string matches a whole variable name (`dense_1/bias`) or its last path segment without
- * tfjs' uniqueness suffix (`bias` matches `dense_Dense1/bias_2`).
+ * Which variables are NOT decayed: names or patterns (core's `NameFilter` vocabulary),
+ * one pattern, or a predicate on the variable. A string or pattern is tested against the whole
+ * variable name (`dense_1/bias`) and against its last path segment without tfjs' uniqueness
+ * suffix (`bias` matches `dense_Dense1/bias_2`).
  */
 export type VariableFilter =
   | readonly (string | RegExp)[]
   | RegExp
   | ((variable: tf.Variable) => boolean);
 
-/** Default exclusion: biases and normalization offsets/scales, by name (as in most AdamW recipes). */
-export const DEFAULT_DECAY_EXCLUDE: readonly string[] = ['bias', 'beta', 'gamma'];
+/**
+ * The default: decay what a penalty regularizes by default — kernels (core's
+ * {@link parameterKind} of the variable name, the rule of `isRegularizedByDefault`); biases,
+ * BatchNorm's beta/gamma, embeddings and other weights are left undecayed. A variable made by
+ * hand with no `/kernel` in its name is not a kernel either: pass `exclude: []` to decay it.
+ */
+export function isExcludedByDefault(variable: tf.Variable): boolean {
+  return parameterKind(variable.name) !== 'kernel';
+}
 
 /** Options of {@link decoupledWeightDecay}. */
 export interface DecoupledWeightDecayOptions {
   /** Decay rate `wd >= 0`: each step `w <- w - lr * wd * w`. */
   weightDecay: number;
   /**
-   * Variables left undecayed. Default {@link DEFAULT_DECAY_EXCLUDE} (biases, BN beta/gamma);
+   * Variables left undecayed. Default {@link isExcludedByDefault} (everything but kernels);
    * `[]` decays every updated variable, as `torch.optim.AdamW` does with a single group.
    */
   exclude?: VariableFilter;
@@ -37,24 +51,13 @@ function lastSegment(name: string): string {
 
 function excludePredicate(filter: VariableFilter): (v: tf.Variable) => boolean {
   if (typeof filter === 'function') return filter;
-  const items = filter instanceof RegExp ? [filter] : filter;
-  if (!Array.isArray(items) || !items.every((i) => typeof i === 'string' || i instanceof RegExp)) {
-    throw new InvalidArgumentError(
-      'options.exclude',
-      filter,
-      'an array of names / RegExps, a RegExp or a predicate',
-    );
-  }
-  return (v) =>
-    items.some((item) =>
-      typeof item === 'string'
-        ? item === v.name || item === lastSegment(v.name)
-        : item.test(v.name),
-    );
+  const matches = nameMatcher('options.exclude', filter);
+  return (v) => matches(v.name) || matches(lastSegment(v.name));
 }
 
-function serializableExclude(filter: VariableFilter): tf.serialization.ConfigDictValue {
-  if (typeof filter === 'function') return null;
+/** JSON form of `exclude`: names and `{ regexp, flags }`; `null` for the default or a predicate. */
+function serializableExclude(filter: VariableFilter | undefined): tf.serialization.ConfigDictValue {
+  if (filter === undefined || typeof filter === 'function') return null;
   const items = filter instanceof RegExp ? [filter] : filter;
   return items.map((i) => (typeof i === 'string' ? i : { regexp: i.source, flags: i.flags }));
 }
@@ -104,9 +107,9 @@ export class DecoupledWeightDecay extends tf.Optimizer {
     }
     checkKnownKeys('options', options, ['weightDecay', 'exclude', 'learningRate']);
     this.weightDecay = checkNumber('options.weightDecay', options?.weightDecay, { min: 0 });
-    const exclude = options.exclude ?? DEFAULT_DECAY_EXCLUDE;
-    this.excluded = excludePredicate(exclude);
-    this.excludeConfig = serializableExclude(exclude);
+    this.excluded =
+      options.exclude === undefined ? isExcludedByDefault : excludePredicate(options.exclude);
+    this.excludeConfig = serializableExclude(options.exclude);
     this.fixedLearningRate =
       options.learningRate === undefined
         ? undefined
@@ -189,7 +192,7 @@ export class DecoupledWeightDecay extends tf.Optimizer {
     });
   }
 }
-tf.serialization.registerClass(DecoupledWeightDecay);
+registerSerializable(DecoupledWeightDecay, 'optimizer');
 
 /**
  * Wraps ANY tfjs optimizer with decoupled weight decay `w <- w - lr * wd * w` applied before its

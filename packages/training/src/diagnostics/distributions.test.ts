@@ -1,5 +1,5 @@
-import { mlp } from '@overfit/core';
 import { distributionSummary } from '@overfit/metrics';
+import { mlp } from '@overfit/models';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBackend, tolerance } from '../../../../test/backend.js';

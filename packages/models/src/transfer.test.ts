@@ -1,0 +1,66 @@
+import { InvalidArgumentError } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { mlp } from './mlp.js';
+import { freeze, replaceHead, unfreeze } from './transfer.js';
+
+const trainableNames = (m: tf.LayersModel) => m.trainableWeights.map((w) => w.originalName);
+
+describe('transfer learning helpers', () => {
+  it('freeze / unfreeze by name, pattern or predicate (feature extraction → fine-tuning)', () => {
+    const model = mlp({ inputShape: [4], hiddenUnits: [8, 8], outputUnits: 3, seed: 1 });
+    expect(freeze(model, (n) => n !== 'output')).toEqual([
+      'hidden_1',
+      'hidden_1_activation',
+      'hidden_2',
+      'hidden_2_activation',
+    ]);
+    expect(trainableNames(model)).toEqual(['output/kernel', 'output/bias']);
+    expect(unfreeze(model, /^hidden_2$/g)).toEqual(['hidden_2']);
+    expect(trainableNames(model)).toEqual([
+      'hidden_2/kernel',
+      'hidden_2/bias',
+      'output/kernel',
+      'output/bias',
+    ]);
+    unfreeze(model);
+    expect(trainableNames(model)).toHaveLength(6);
+    freeze(model);
+    expect(trainableNames(model)).toEqual([]);
+    expect(() => freeze(model, ['hiden_1'])).toThrow(InvalidArgumentError);
+    expect(() => freeze(model, ['hiden_1'])).toThrow(/a layer of the model \(hidden_1, /);
+    model.dispose();
+  });
+
+  it('replaceHead shares the body (same weights and outputs), new head of the asked width', () => {
+    const model = mlp({ inputShape: [4], hiddenUnits: [8], outputUnits: 10, seed: 2 });
+    freeze(model, ['hidden_1']);
+    const tuned = replaceHead(model, { units: 3, seed: 7 });
+    expect(tuned.outputs[0]!.shape).toEqual([null, 3]);
+    expect(tuned.getLayer('hidden_1')).toBe(model.getLayer('hidden_1'));
+    expect(trainableNames(tuned)).toEqual(['output/kernel', 'output/bias']);
+    const x = tf.randomNormal([5, 4], 0, 1, 'float32', 1);
+    const features = (m: tf.LayersModel) =>
+      tf
+        .tidy(
+          () =>
+            tf
+              .model({
+                inputs: m.inputs,
+                outputs: m.getLayer('hidden_1_activation').output as tf.SymbolicTensor,
+              })
+              .predict(x) as tf.Tensor,
+        )
+        .arraySync();
+    expect(features(tuned)).toEqual(features(model));
+    expect(model.outputs[0]!.shape).toEqual([null, 10]); // the original is untouched
+    // Seeded: the same seed gives the same fresh head.
+    const again = replaceHead(model, { units: 3, seed: 7 });
+    expect(again.getLayer('output').getWeights()[0]!.arraySync()).toEqual(
+      tuned.getLayer('output').getWeights()[0]!.arraySync(),
+    );
+    expect(() => replaceHead(model, { units: 0 })).toThrow(/options.units must be an integer >= 1/);
+    x.dispose();
+    model.dispose();
+  });
+});

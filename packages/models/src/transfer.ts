@@ -1,0 +1,101 @@
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkSeed,
+  InvalidArgumentError,
+  type NameFilter,
+  nameMatcher,
+} from '@overfit/core';
+import {
+  model as functionalModel,
+  type LayersModel,
+  layers,
+  type SymbolicTensor,
+} from '@tensorflow/tfjs-layers';
+import { makeInitializer, weightSeed } from './blocks.js';
+
+type Layer = LayersModel['layers'][number];
+
+function layersMatching(
+  model: LayersModel,
+  argument: string,
+  filter: NameFilter | undefined,
+): Layer[] {
+  if (filter === undefined) return [...model.layers];
+  const names = model.layers.map((l) => l.name);
+  const keep = nameMatcher(argument, filter, names, 'a layer of the model');
+  return model.layers.filter((l) => keep(l.name));
+}
+
+/**
+ * Freezes the matching top-level layers (default: all): their weights are no longer trainable,
+ * so the Trainer (and `model.fit`, after `compile`) leaves them alone — feature extraction.
+ * Layers are picked with core's `NameFilter` (names, RegExps, predicate). Returns the names
+ * of the layers frozen. Call it before `fit`: a running `fit` keeps its list of variables.
+ *
+ * @example freeze(model, /^conv/); // train only the dense layers
+ */
+export function freeze(model: LayersModel, layers?: NameFilter): string[] {
+  const picked = layersMatching(model, 'layers', layers);
+  for (const l of picked) l.trainable = false;
+  return picked.map((l) => l.name);
+}
+
+/**
+ * Makes the matching top-level layers (default: all) trainable again — partial or full
+ * fine-tuning. Returns the names of the layers unfrozen.
+ *
+ * @example unfreeze(model, ['dense_1']);
+ */
+export function unfreeze(model: LayersModel, layers?: NameFilter): string[] {
+  const picked = layersMatching(model, 'layers', layers);
+  for (const l of picked) l.trainable = true;
+  return picked.map((l) => l.name);
+}
+
+/** Options of {@link replaceHead}. */
+export interface ReplaceHeadOptions {
+  /** Outputs of the new head (the new class count). */
+  units: number;
+  /** `'linear'` (default: logits) or `'softmax'`. */
+  activation?: 'linear' | 'softmax';
+  /** Seed of the new head's Glorot-uniform kernel. */
+  seed?: number;
+  /** Name of the new head layer (default `'output'`). */
+  name?: string;
+}
+
+/**
+ * A new model: every layer of `model` but its last, shared (same weights, same trainability),
+ * topped by a fresh dense head of `units` outputs — the usual first step of transfer learning.
+ * The original model is left as it was.
+ *
+ * @example
+ * const tuned = replaceHead(pretrained, { units: 5, seed: 1 });
+ * freeze(tuned, (name) => name !== 'output');
+ */
+export function replaceHead(model: LayersModel, options: ReplaceHeadOptions): LayersModel {
+  checkKnownKeys('options', options, ['units', 'activation', 'seed', 'name']);
+  const units = checkInteger('options.units', options.units, { min: 1 });
+  const activation = options.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'softmax')
+    throw new InvalidArgumentError('options.activation', activation, "'linear' or 'softmax'");
+  const seed = options.seed === undefined ? undefined : checkSeed('options.seed', options.seed);
+  const name = options.name ?? 'output';
+  if (model.layers.length < 2)
+    throw new InvalidArgumentError(
+      'model',
+      model.name,
+      'a model with a body and a head (>= 2 layers)',
+    );
+  const body = model.layers[model.layers.length - 2]!;
+  const head = layers.dense({
+    units,
+    activation,
+    name,
+    kernelInitializer: makeInitializer('glorotUniform', weightSeed(seed, `${name}/kernel`)),
+    biasInitializer: 'zeros',
+  });
+  const outputs = head.apply(body.output as SymbolicTensor) as SymbolicTensor;
+  return functionalModel({ inputs: model.inputs, outputs, name: `${model.name}_new_head` });
+}

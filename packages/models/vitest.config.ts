@@ -1,0 +1,3 @@
+import { overfitVitest } from '../../vitest.shared.ts';
+
+export default overfitVitest();
