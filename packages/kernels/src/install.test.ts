@@ -9,6 +9,7 @@ const WASM_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'MaxPoolGrad',
+  'Slice',
   'OverfitSeparableResample',
   'OverfitFusedAdamUpdate',
   'OverfitFusedMomentumUpdate',

@@ -13,6 +13,7 @@ import { fastBatchMatMul, fastFusedMatMul } from './matmul.js';
 import { fastMaxPoolGrad } from './maxpool-grad.js';
 import { patchOptimizers, unpatchOptimizers } from './optimizer-patches.js';
 import { separableResampleKernel } from './resample.js';
+import { fastSlice } from './slice.js';
 import { adamUpdateKernel, momentumUpdateKernel, sgdUpdateKernel } from './update-kernels.js';
 
 /** One kernel this package can install, and where. */
@@ -53,6 +54,11 @@ const OVERRIDES: readonly KernelOverride[] = [
     kernelName: tf.MaxPoolGrad,
     appliesTo: (b, current) => b === 'wasm' && current !== undefined,
     make: (b, original) => fastMaxPoolGrad(original!, b),
+  },
+  {
+    kernelName: tf.Slice,
+    appliesTo: (b, current) => b === 'wasm' && current !== undefined,
+    make: (b, original) => fastSlice(original!, b),
   },
   {
     kernelName: SeparableResample,
@@ -119,6 +125,7 @@ function checkNames(argument: string, names: unknown, allowed: readonly string[]
  * | `Conv2DBackpropFilter` | any that lacks it (wasm) | conv nets cannot train without it; one unrolling pass and one matMul |
  * | `Conv2DBackpropInput` | wasm | a scalar loop there; stride 1 runs as a forward conv (XNNPACK) |
  * | `MaxPoolGrad` | wasm | one pass over memory instead of a slow loop |
+ * | `Slice` | wasm | wasm's copies its whole input first (a training set, for one batch); this one reads a view |
  * | `OverfitSeparableResample` | cpu, wasm | a resized crop in one pass (@overfit/augmentation's `randomResizedCrop` uses it) |
  * | `OverfitFusedAdamUpdate`, `OverfitFusedMomentumUpdate`, `OverfitFusedSgdUpdate` | cpu, wasm | one kernel per variable and step instead of ~12 |
  *
