@@ -1,7 +1,7 @@
 // The app that gets bundled: it imports our packages only for their registrations (bare
 // imports), then loads the saved model. If a bundler dropped those imports, loading fails with
-// "Unknown layer: OverfitDropout".
-import '@overfit/core';
+// "Unknown layer: OverfitDropout". (@overfit/core registers nothing itself since the seeded
+// Dropout moved to regularizers; regularizers brings it in.)
 import '@overfit/regularizers';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
