@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** A path under apps/lab/docs/ (created when missing) for a screenshot of the built lab. */
+function docsScreenshot(name: string): string {
+  const dir = fileURLToPath(new URL('../docs/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TYPES: Record<string, string> = {
@@ -109,6 +116,8 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     // (c) validation macro-F1 chart.
     expect(await page.locator('#f1-chart svg circle.point').count()).toBe(2);
     expect(errors).toEqual([]);
+    // The view a person sees after a run, kept in the lab's docs (look at it after UI changes).
+    await page.screenshot({ path: docsScreenshot('lab-trained.png'), fullPage: true });
     console.log(
       `lab: backend ${backend}, 2 epochs on 1620 images (784-64-64-10), test macro-F1 ${macroF1.toFixed(4)}`,
     );
