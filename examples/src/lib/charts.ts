@@ -1,6 +1,6 @@
 // Vega-Lite specs for what the shared chart builders of @overfit/report do not draw: functions
 // over data points, curves of any x, image-like heatmaps, bars.
-import type { Chart } from './report-types.js';
+import type { Chart } from '@overfit/report';
 
 export interface Series {
   name: string;

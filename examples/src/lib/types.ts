@@ -1,4 +1,4 @@
-import type { Chart, RunRecord } from './report-types.js';
+import type { Chart, RunRecord } from '@overfit/report';
 
 /** What every example gets from the runner (or from its test). */
 export interface ExampleContext {
