@@ -1,6 +1,7 @@
 // `pnpm example NAME [--quick] [--backend wasm|cpu] [--out DIR]`, `pnpm example --list`.
-import { performance } from 'node:perf_hooks';
+
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { installKernels } from '@overfit/kernels';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
   await tf.ready();
   // The faster (and, for conv training on wasm, missing) kernels of @overfit/kernels.
   installKernels();
-  console.log(`${example.name} (seed ${example.seed}, ${args.quick ? 'quick' : 'full'}, backend ${args.backend})`);
+  console.log(
+    `${example.name} (seed ${example.seed}, ${args.quick ? 'quick' : 'full'}, backend ${args.backend})`,
+  );
   console.log(`claim: ${example.claim}`);
 
   const start = performance.now();
@@ -70,7 +73,8 @@ async function main(): Promise<void> {
 
   console.log('key numbers:');
   for (const [key, value] of Object.entries(result.numbers)) console.log(`  ${key}: ${value}`);
-  for (const check of result.checks) console.log(`${check.holds ? 'holds' : 'DOES NOT HOLD'}: ${check.claim}`);
+  for (const check of result.checks)
+    console.log(`${check.holds ? 'holds' : 'DOES NOT HOLD'}: ${check.claim}`);
   const files = await writeOutputs(join(args.out, example.name), example, result, {
     quick: args.quick,
     backend: args.backend,

@@ -51,7 +51,13 @@ async function trainXor(hiddenUnits: number[], epochs: number) {
     [1, 1],
   ]);
   const y = tf.tensor1d([0, 1, 1, 0], 'int32');
-  const model = mlp({ inputShape: [2], hiddenUnits, activation: 'tanh', outputUnits: 2, seed: SEED });
+  const model = mlp({
+    inputShape: [2],
+    hiddenUnits,
+    activation: 'tanh',
+    outputUnits: 2,
+    seed: SEED,
+  });
   const trainer = new Trainer({ model, optimizer: tf.train.adam(0.05), seed: SEED });
   const history = await trainer.fit({ x, y }, { epochs, batchSize: 4 });
   const { accuracy } = await trainer.evaluate({ x, y });
@@ -86,7 +92,7 @@ async function saturatedUnitGradients(z: tf.Tensor1D) {
 export const activationsXorLosses: Example = {
   name: 'activations-xor-losses',
   claim:
-    'activations and their derivatives; XOR needs a hidden layer; on a saturated unit MSE\'s gradient vanishes, cross-entropy\'s does not',
+    "activations and their derivatives; XOR needs a hidden layer; on a saturated unit MSE's gradient vanishes, cross-entropy's does not",
   seed: SEED,
   async run({ quick, log }): Promise<ExampleResult> {
     const grid = tf.linspace(-5, 5, 101);
@@ -96,7 +102,9 @@ export const activationsXorLosses: Example = {
     const epochs = quick ? 150 : 500;
     const linear = await trainXor([], epochs);
     const hidden = await trainXor([8], epochs);
-    log(`XOR accuracy: linear ${linear.accuracy}, one hidden layer of 8 tanh units ${hidden.accuracy}`);
+    log(
+      `XOR accuracy: linear ${linear.accuracy}, one hidden layer of 8 tanh units ${hidden.accuracy}`,
+    );
 
     const z = tf.linspace(-6, 6, 121);
     const grads = await saturatedUnitGradients(z);
@@ -135,13 +143,15 @@ export const activationsXorLosses: Example = {
           holds: numbers.xorAccuracyLinear <= 0.75 && numbers.xorAccuracyHidden === 1,
         },
         {
-          claim: 'at z = -5 (target 1) cross-entropy\'s gradient is over 50 times MSE\'s',
+          claim: "at z = -5 (target 1) cross-entropy's gradient is over 50 times MSE's",
           holds: numbers.gradientRatioAtZMinus5 > 50,
         },
       ],
       runs: [
         toRunRecord('XOR linear', linear.history, { summary: { accuracy: linear.accuracy } }),
-        toRunRecord('XOR hidden 8 tanh', hidden.history, { summary: { accuracy: hidden.accuracy } }),
+        toRunRecord('XOR hidden 8 tanh', hidden.history, {
+          summary: { accuracy: hidden.accuracy },
+        }),
       ],
       charts: [
         xyChart({
@@ -167,8 +177,18 @@ export const activationsXorLosses: Example = {
           caption:
             'A linear model can only split the plane with one line (at most 3 of 4 points right); with a hidden layer the two diagonals get their own region. Points: (0,0), (1,1) class 0; (0,1), (1,0) class 1.',
           panels: [
-            { name: `linear (accuracy ${linear.accuracy})`, rows: 21, cols: 21, values: linear.probabilities },
-            { name: `hidden layer (accuracy ${hidden.accuracy})`, rows: 21, cols: 21, values: hidden.probabilities },
+            {
+              name: `linear (accuracy ${linear.accuracy})`,
+              rows: 21,
+              cols: 21,
+              values: linear.probabilities,
+            },
+            {
+              name: `hidden layer (accuracy ${hidden.accuracy})`,
+              rows: 21,
+              cols: 21,
+              values: hidden.probabilities,
+            },
           ],
         }),
         xyChart({

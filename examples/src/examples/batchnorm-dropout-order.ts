@@ -16,7 +16,13 @@ const RATE = 0.5;
 
 function buildNet(order: 'dropout-bn' | 'bn-dropout'): tf.Sequential {
   const init = (s: number) => tf.initializers.heNormal({ seed: SEED + s });
-  const hidden = tf.layers.dense({ units: 128, activation: 'relu', inputShape: [32], kernelInitializer: init(1), name: 'hidden' });
+  const hidden = tf.layers.dense({
+    units: 128,
+    activation: 'relu',
+    inputShape: [32],
+    kernelInitializer: init(1),
+    name: 'hidden',
+  });
   // momentum 0.9 (tfjs' default is 0.99): the running statistics settle within a few dozen steps.
   const bn = tf.layers.batchNormalization({ momentum: 0.9, name: 'bn' });
   const drop = new Dropout({ rate: RATE, seed: SEED, name: 'dropout' });
@@ -25,7 +31,12 @@ function buildNet(order: 'dropout-bn' | 'bn-dropout'): tf.Sequential {
   return tf.sequential({ layers: [hidden, ...middle, output] });
 }
 
-async function varianceShift(order: 'dropout-bn' | 'bn-dropout', data: { x: tf.Tensor; y: tf.Tensor }, validation: { x: tf.Tensor; y: tf.Tensor }, epochs: number) {
+async function varianceShift(
+  order: 'dropout-bn' | 'bn-dropout',
+  data: { x: tf.Tensor; y: tf.Tensor },
+  validation: { x: tf.Tensor; y: tf.Tensor },
+  epochs: number,
+) {
   const model = buildNet(order);
   const trainer = new Trainer({ model, optimizer: tf.train.adam(1e-3), seed: SEED });
   const history = await trainer.fit(data, { epochs, batchSize: 32, validationData: validation });
@@ -76,8 +87,12 @@ export const batchnormDropoutOrder: Example = {
       accuracyDropoutThenBn: round(a.accuracy),
       accuracyBnThenDropout: round(b.accuracy),
     };
-    log(`running / inference variance of BN's input: dropout -> BN ${numbers.varianceRatioDropoutThenBn}, BN -> dropout ${numbers.varianceRatioBnThenDropout}`);
-    log(`validation accuracy: dropout -> BN ${numbers.accuracyDropoutThenBn}, BN -> dropout ${numbers.accuracyBnThenDropout}`);
+    log(
+      `running / inference variance of BN's input: dropout -> BN ${numbers.varianceRatioDropoutThenBn}, BN -> dropout ${numbers.varianceRatioBnThenDropout}`,
+    );
+    log(
+      `validation accuracy: dropout -> BN ${numbers.accuracyDropoutThenBn}, BN -> dropout ${numbers.accuracyBnThenDropout}`,
+    );
     return {
       numbers,
       checks: [
@@ -95,7 +110,8 @@ export const batchnormDropoutOrder: Example = {
         barChart({
           id: 'variance-ratio',
           title: "BN's running variance / its input's variance at inference (mean over units)",
-          caption: '1 means BN normalizes at test time with the right statistics. Dropout before BN inflates the running variance (train-time dropout noise).',
+          caption:
+            '1 means BN normalizes at test time with the right statistics. Dropout before BN inflates the running variance (train-time dropout noise).',
           x: 'order',
           y: 'variance ratio',
           bars: [
@@ -104,7 +120,12 @@ export const batchnormDropoutOrder: Example = {
           ],
         }),
       ],
-      details: { perUnitRatios: { dropoutThenBn: a.ratios.map((r) => round(r)), bnThenDropout: b.ratios.map((r) => round(r)) } },
+      details: {
+        perUnitRatios: {
+          dropoutThenBn: a.ratios.map((r) => round(r)),
+          bnThenDropout: b.ratios.map((r) => round(r)),
+        },
+      },
     };
   },
 };

@@ -1,7 +1,12 @@
 import type { Example } from '../lib/types.js';
 import { activationsXorLosses } from './activations-xor-losses.js';
+import { augmentationGallery } from './augmentation-gallery.js';
 import { batchnormDropoutOrder } from './batchnorm-dropout-order.js';
+import { dropoutVariants } from './dropout-variants.js';
+import { earlyStopping } from './early-stopping.js';
 import { initialization } from './initialization.js';
+import { l1Sparsity } from './l1-sparsity.js';
+import { labelSmoothing } from './label-smoothing.js';
 import { mcDropout } from './mc-dropout.js';
 import { noisyRegression } from './noisy-regression.js';
 import { vanishingGradients } from './vanishing-gradients.js';
@@ -16,6 +21,11 @@ export const EXAMPLES: readonly Example[] = [
   vanishingGradients,
   weightDecayVsL2,
   batchnormDropoutOrder,
+  dropoutVariants,
+  labelSmoothing,
+  earlyStopping,
+  l1Sparsity,
+  augmentationGallery,
 ];
 
 export function findExample(name: string): Example | undefined {

@@ -61,7 +61,10 @@ async function activationScales(model: tf.LayersModel, depth: number, x: tf.Tens
   const stats = tf.tidy(() =>
     names.map((n) => {
       const a = acts[n]!;
-      return tf.stack([tf.moments(a).variance.sqrt(), tf.mean(tf.cast(tf.greater(tf.abs(a), 0.99), 'float32'))]);
+      return tf.stack([
+        tf.moments(a).variance.sqrt(),
+        tf.mean(tf.cast(tf.greater(tf.abs(a), 0.99), 'float32')),
+      ]);
     }),
   );
   const values = await Promise.all(stats.map((s) => s.data()));
@@ -98,7 +101,8 @@ export const initialization: Example = {
       numbers[`std1_${config.key}`] = round(std[0]!);
       numbers[`stdLast_${config.key}`] = round(std[depth - 1]!);
       numbers[`growth_${config.key}`] = round(std[depth - 1]! / std[0]!);
-      if (config.activation === 'tanh') numbers[`saturatedLast_${config.key}`] = round(saturated[depth - 1]!);
+      if (config.activation === 'tanh')
+        numbers[`saturatedLast_${config.key}`] = round(saturated[depth - 1]!);
 
       const trainer = new Trainer({ model, optimizer: tf.train.adam(1e-3), seed: SEED });
       const history = await trainer.fit(data, { epochs, batchSize: 64, validationData: data });
@@ -117,16 +121,25 @@ export const initialization: Example = {
     return {
       numbers,
       checks: [
-        { claim: 'N(0,1) + relu: activation scale grows over 100x through the net', holds: n.growth_normalRelu! > 100 },
+        {
+          claim: 'N(0,1) + relu: activation scale grows over 100x through the net',
+          holds: n.growth_normalRelu! > 100,
+        },
         { claim: 'N(0,0.05²) + relu: it shrinks below 1/100', holds: n.growth_smallRelu! < 0.01 },
         {
           claim: 'He + relu, LeCun + tanh: it stays within a factor 3',
           holds: [n.growth_heRelu!, n.growth_lecunTanh!].every((g) => g > 1 / 3 && g < 3),
         },
-        { claim: 'N(0,1) + tanh: most units of the last layer are saturated (|a| > 0.99)', holds: n.saturatedLast_normalTanh! > 0.5 },
         {
-          claim: 'He + relu has a lower loss after the first epoch than N(0,1) + relu and N(0,0.05²) + relu',
-          holds: n.lossEpoch1_heRelu! < n.lossEpoch1_normalRelu! && n.lossEpoch1_heRelu! < n.lossEpoch1_smallRelu!,
+          claim: 'N(0,1) + tanh: most units of the last layer are saturated (|a| > 0.99)',
+          holds: n.saturatedLast_normalTanh! > 0.5,
+        },
+        {
+          claim:
+            'He + relu has a lower loss after the first epoch than N(0,1) + relu and N(0,0.05²) + relu',
+          holds:
+            n.lossEpoch1_heRelu! < n.lossEpoch1_normalRelu! &&
+            n.lossEpoch1_heRelu! < n.lossEpoch1_smallRelu!,
         },
       ],
       runs,

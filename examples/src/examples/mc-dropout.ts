@@ -22,7 +22,10 @@ export const mcDropout: Example = {
     // 50 points of y = sin(pi x) + 0.1 noise on [-1, 1].
     const train = tf.tidy(() => {
       const x = tf.linspace(-1, 1, 50).reshape([50, 1]);
-      const y = tf.add(tf.sin(tf.mul(Math.PI, x)), tf.randomNormal([50, 1], 0, 0.1, 'float32', SEED));
+      const y = tf.add(
+        tf.sin(tf.mul(Math.PI, x)),
+        tf.randomNormal([50, 1], 0, 0.1, 'float32', SEED),
+      );
       return { x, y };
     });
     const model = mlp({

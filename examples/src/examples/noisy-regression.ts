@@ -103,7 +103,13 @@ export const noisyRegression: Example = {
       y: 'y',
       series: [
         { name: 'training points', mark: 'point', points: Array.from(tx, (x, i) => [x, ty[i]!]) },
-        { name: 'true function y = x', points: [[-1, -1], [1, 1]] },
+        {
+          name: 'true function y = x',
+          points: [
+            [-1, -1],
+            [1, 1],
+          ],
+        },
         ...fits,
       ],
     });
@@ -121,7 +127,8 @@ export const noisyRegression: Example = {
         {
           claim: 'no dropout ends with a higher validation loss than either dropout net',
           holds:
-            numbers.valMse_none! > numbers.valMse_dropout02! && numbers.valMse_none! > numbers.valMse_dropout05!,
+            numbers.valMse_none! > numbers.valMse_dropout02! &&
+            numbers.valMse_none! > numbers.valMse_dropout05!,
         },
         {
           claim: 'no dropout ends farther from the true function y = x than either dropout net',

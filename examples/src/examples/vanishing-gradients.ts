@@ -80,7 +80,7 @@ export const vanishingGradients: Example = {
       numbers,
       checks: [
         {
-          claim: 'sigmoid: the first layer gets under 1/100 of the output layer\'s gradient norm',
+          claim: "sigmoid: the first layer gets under 1/100 of the output layer's gradient norm",
           holds: numbers.firstToLastRatio_sigmoid! < 0.01,
         },
         {
@@ -94,7 +94,7 @@ export const vanishingGradients: Example = {
           id: 'gradient-profile',
           title: `Mean gradient norm per layer, epoch 1 (depth ${depth}, width ${width})`,
           caption:
-            'Input side on the left. The sigmoid net\'s line falls steeply toward layer 1: each sigmoid layer scales the backward signal by at most 0.25.',
+            "Input side on the left. The sigmoid net's line falls steeply toward layer 1: each sigmoid layer scales the backward signal by at most 0.25.",
           x: 'layer (1 = first hidden, last = output)',
           y: 'gradient L2 norm',
           logY: true,

@@ -32,7 +32,9 @@ async function train(
     seed: SEED,
   });
   const history = await trainer.fit(data, { epochs, batchSize: 32 });
-  const kernels = model.layers.flatMap((l) => (l.getWeights().length === 2 ? [l.getWeights()[0]!] : []));
+  const kernels = model.layers.flatMap((l) =>
+    l.getWeights().length === 2 ? [l.getWeights()[0]!] : [],
+  );
   const values = await Promise.all(kernels.map((k) => k.data()));
   const flat = Float32Array.from(values.flatMap((v) => Array.from(v)));
   model.dispose();
@@ -64,11 +66,21 @@ export const weightDecayVsL2: Example = {
     });
 
     const sgdL2 = await train(data, tf.train.sgd(0.1), true, epochs);
-    const sgdDecay = await train(data, sgdw({ learningRate: 0.1, weightDecay: WEIGHT_DECAY }), false, epochs);
+    const sgdDecay = await train(
+      data,
+      sgdw({ learningRate: 0.1, weightDecay: WEIGHT_DECAY }),
+      false,
+      epochs,
+    );
     // Under Adam, both with the same coefficient on every parameter (as PyTorch's single group):
     // torchAdam adds wd·w to the gradient (= the L2 penalty wd/2 · Σw²), adamw decays w by (1 − lr·wd).
     const adamDecay = 0.1;
-    const adamL2 = await train(data, torchAdam({ learningRate: 1e-2, weightDecay: adamDecay }), false, epochs);
+    const adamL2 = await train(
+      data,
+      torchAdam({ learningRate: 1e-2, weightDecay: adamDecay }),
+      false,
+      epochs,
+    );
     const adamW = await train(
       data,
       adamw({ learningRate: 1e-2, weightDecay: adamDecay, exclude: [] }),
@@ -88,17 +100,23 @@ export const weightDecayVsL2: Example = {
       kernelNormAdamW: round(norm(adamW.flat)),
       kernelNormSgdL2: round(norm(sgdL2.flat)),
     };
-    log(`SGD: L2 penalty vs weight decay, max |w1 - w2| = ${numbers.sgdMaxAbsDiff.toExponential(2)}`);
-    log(`Adam: coupled L2 vs AdamW, max |w1 - w2| = ${numbers.adamMaxAbsDiff} (kernel norms ${numbers.kernelNormAdamL2} vs ${numbers.kernelNormAdamW}; no decay ${numbers.kernelNormAdam})`);
+    log(
+      `SGD: L2 penalty vs weight decay, max |w1 - w2| = ${numbers.sgdMaxAbsDiff.toExponential(2)}`,
+    );
+    log(
+      `Adam: coupled L2 vs AdamW, max |w1 - w2| = ${numbers.adamMaxAbsDiff} (kernel norms ${numbers.kernelNormAdamL2} vs ${numbers.kernelNormAdamW}; no decay ${numbers.kernelNormAdam})`,
+    );
     return {
       numbers,
       checks: [
         {
-          claim: 'SGD: the L2 penalty and decoupled decay (wd = 2·lambda) end at the same weights (max difference < 1e-5 of the norm)',
+          claim:
+            'SGD: the L2 penalty and decoupled decay (wd = 2·lambda) end at the same weights (max difference < 1e-5 of the norm)',
           holds: numbers.sgdRelativeDiff < 1e-5,
         },
         {
-          claim: 'Adam: coupled L2 and AdamW with the same coefficient end at different weights (> 1% of the norm)',
+          claim:
+            'Adam: coupled L2 and AdamW with the same coefficient end at different weights (> 1% of the norm)',
           holds: numbers.adamRelativeDiff > 1e-2,
         },
       ],

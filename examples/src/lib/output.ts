@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Example, ExampleResult } from './types.js';
 import { renderReport } from './report.js';
+import type { Example, ExampleResult } from './types.js';
 
 /** What result.json holds. */
 export interface ResultFile {

@@ -1,5 +1,5 @@
-import type { History } from '@overfit/training';
 import type { RunRecord } from '@overfit/report';
+import type { History } from '@overfit/training';
 
 /** A Trainer History as the report's RunRecord (1-based epochs, seconds instead of ms). */
 export function toRunRecord(
