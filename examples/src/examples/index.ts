@@ -9,6 +9,7 @@ import { l1Sparsity } from './l1-sparsity.js';
 import { labelSmoothing } from './label-smoothing.js';
 import { mcDropout } from './mc-dropout.js';
 import { noisyRegression } from './noisy-regression.js';
+import { transferLearning } from './transfer-learning.js';
 import { vanishingGradients } from './vanishing-gradients.js';
 import { weightDecayVsL2 } from './weight-decay-vs-l2.js';
 
@@ -26,6 +27,7 @@ export const EXAMPLES: readonly Example[] = [
   earlyStopping,
   l1Sparsity,
   augmentationGallery,
+  transferLearning,
 ];
 
 export function findExample(name: string): Example | undefined {
