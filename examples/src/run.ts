@@ -68,7 +68,16 @@ async function main(): Promise<void> {
   console.log(`claim: ${example.claim}`);
 
   const start = performance.now();
-  const result = await example.run({ quick: args.quick, log: (line) => console.log(`  ${line}`) });
+  const progress = (line: string, done: boolean) => {
+    // Redrawn in place on a terminal; when piped, only the finished line is printed.
+    if (process.stdout.isTTY) process.stdout.write(`\r  ${line}${done ? '\n' : ''}`);
+    else if (done) console.log(`  ${line}`);
+  };
+  const result = await example.run({
+    quick: args.quick,
+    log: (line) => console.log(`  ${line}`),
+    progress,
+  });
   const seconds = (performance.now() - start) / 1000;
 
   console.log('key numbers:');

@@ -2,6 +2,7 @@ import type { Example } from '../lib/types.js';
 import { activationsXorLosses } from './activations-xor-losses.js';
 import { augmentationGallery } from './augmentation-gallery.js';
 import { batchnormDropoutOrder } from './batchnorm-dropout-order.js';
+import { cnnMnist } from './cnn-mnist.js';
 import { dropoutVariants } from './dropout-variants.js';
 import { earlyStopping } from './early-stopping.js';
 import { initialization } from './initialization.js';
@@ -28,6 +29,7 @@ export const EXAMPLES: readonly Example[] = [
   l1Sparsity,
   augmentationGallery,
   transferLearning,
+  cnnMnist,
 ];
 
 export function findExample(name: string): Example | undefined {

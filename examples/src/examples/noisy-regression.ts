@@ -145,7 +145,8 @@ export const noisyRegression: Example = {
                   numbers.valMse_none! > numbers.valMse_dropout05!,
               },
               {
-                claim: 'no dropout ends farther from the true function y = x than either dropout net',
+                claim:
+                  'no dropout ends farther from the true function y = x than either dropout net',
                 holds:
                   numbers.trueFunctionMse_none! > numbers.trueFunctionMse_dropout02! &&
                   numbers.trueFunctionMse_none! > numbers.trueFunctionMse_dropout05!,

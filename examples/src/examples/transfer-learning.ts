@@ -30,7 +30,10 @@ function digits(split: Split, from: number, perClass = Number.POSITIVE_INFINITY)
   picked.forEach((i, k) => images.set(split.images.subarray(i * 784, (i + 1) * 784), k * 784));
   return {
     x: tf.tensor4d(images, [picked.length, 28, 28, 1]),
-    y: tf.tensor1d(picked.map((i) => split.labels[i]! - from), 'int32'),
+    y: tf.tensor1d(
+      picked.map((i) => split.labels[i]! - from),
+      'int32',
+    ),
   };
 }
 
@@ -47,7 +50,7 @@ export const transferLearning: Example = {
       seed: SEED,
     });
     const shape = { filters: quick ? [8, 16] : [16, 32], denseUnits: quick ? 64 : 128 };
-    const perClass = 10; // labelled examples of each of 5-9 // labelled examples of each of 5-9
+    const perClass = 10; // labelled examples of each of 5-9
     const source = digits(data.train, 0);
     const sourceVal = digits(data.validation, 0);
     const target = digits(data.train, 5, perClass);
@@ -56,25 +59,39 @@ export const transferLearning: Example = {
 
     // 1. Pretrain on 0-4 (five classes).
     const pretrained = cnn({ ...shape, dropout: 0.25, outputUnits: 5, seed: SEED });
-    const pretrainer = new Trainer({ model: pretrained, optimizer: tf.train.adam(1e-3), seed: SEED });
+    const pretrainer = new Trainer({
+      model: pretrained,
+      optimizer: tf.train.adam(1e-3),
+      seed: SEED,
+    });
     const pretrainHistory = await pretrainer.fit(source, {
       epochs: quick ? 2 : 4,
       batchSize: 32,
       validationData: sourceVal,
     });
     const sourceAccuracy = pretrainHistory.history.valAccuracy!.at(-1)!;
-    log(`pretrained on ${source.y.shape[0]} images of 0-4: validation accuracy ${sourceAccuracy.toFixed(4)}`);
+    log(
+      `pretrained on ${source.y.shape[0]} images of 0-4: validation accuracy ${sourceAccuracy.toFixed(4)}`,
+    );
     pretrainer.optimizer.dispose();
     const pretrainedWeights = pretrained.getWeights().map((w) => tf.clone(w));
 
     // 2. Each strategy starts from its own copy of the pretrained weights.
     const strategies = [
       { name: 'scratch', key: 'scratch', pretrained: false, frozen: undefined },
-      { name: 'feature extraction', key: 'featureExtraction', pretrained: true, frozen: (n: string) => n !== 'output' },
+      {
+        name: 'feature extraction',
+        key: 'featureExtraction',
+        pretrained: true,
+        frozen: (n: string) => n !== 'output',
+      },
       { name: 'partial fine-tuning', key: 'partial', pretrained: true, frozen: /^(conv|pool)_/ },
       { name: 'full fine-tuning', key: 'full', pretrained: true, frozen: undefined },
     ];
-    const numbers: Record<string, number> = { sourceValAccuracy: round(sourceAccuracy), labelledPerClass: perClass };
+    const numbers: Record<string, number> = {
+      sourceValAccuracy: round(sourceAccuracy),
+      labelledPerClass: perClass,
+    };
     const runs = [toRunRecord('pretraining on 0-4', pretrainHistory)];
     for (const s of strategies) {
       let model: tf.LayersModel;
@@ -96,11 +113,22 @@ export const transferLearning: Example = {
       });
       const evaluation = await trainer.evaluate(targetTest);
       numbers[`testAccuracy_${s.key}`] = round(evaluation.accuracy!);
-      log(`${s.name.padEnd(20)} accuracy on the test digits 5-9: ${evaluation.accuracy!.toFixed(4)} (${model.trainableWeights.length} trainable tensors)`);
+      log(
+        `${s.name.padEnd(20)} accuracy on the test digits 5-9: ${evaluation.accuracy!.toFixed(4)} (${model.trainableWeights.length} trainable tensors)`,
+      );
       runs.push(
         toRunRecord(s.name, history, {
-          config: { strategy: s.name, labelledPerClass: perClass, epochs: fineTuneEpochs, ...shape },
-          test: { accuracy: evaluation.accuracy!, macroF1: evaluation.macroF1!, confusionMatrix: evaluation.confusionMatrix! },
+          config: {
+            strategy: s.name,
+            labelledPerClass: perClass,
+            epochs: fineTuneEpochs,
+            ...shape,
+          },
+          test: {
+            accuracy: evaluation.accuracy!,
+            macroF1: evaluation.macroF1!,
+            confusionMatrix: evaluation.confusionMatrix!,
+          },
         }),
       );
       trainer.optimizer.dispose();
@@ -108,7 +136,17 @@ export const transferLearning: Example = {
       model.dispose();
       base?.layers.at(-1)!.dispose();
     }
-    tf.dispose([...pretrainedWeights, source.x, source.y, sourceVal.x, sourceVal.y, target.x, target.y, targetTest.x, targetTest.y]);
+    tf.dispose([
+      ...pretrainedWeights,
+      source.x,
+      source.y,
+      sourceVal.x,
+      sourceVal.y,
+      target.x,
+      target.y,
+      targetTest.x,
+      targetTest.y,
+    ]);
     pretrained.dispose();
 
     const n = numbers;
@@ -121,8 +159,11 @@ export const transferLearning: Example = {
           holds: n.testAccuracy_full! > n.testAccuracy_scratch!,
         },
         {
-          claim: 'feature extraction (all but the head frozen) is the weakest: the dense features learned on 0-4 do not separate 5-9 linearly',
-          holds: transfer.every((k) => n.testAccuracy_featureExtraction! <= n[`testAccuracy_${k}`]!) && n.testAccuracy_featureExtraction! < n.testAccuracy_scratch!,
+          claim:
+            'feature extraction (all but the head frozen) is the weakest: the dense features learned on 0-4 do not separate 5-9 linearly',
+          holds:
+            transfer.every((k) => n.testAccuracy_featureExtraction! <= n[`testAccuracy_${k}`]!) &&
+            n.testAccuracy_featureExtraction! < n.testAccuracy_scratch!,
         },
       ],
       runs,
@@ -130,7 +171,8 @@ export const transferLearning: Example = {
         barChart({
           id: 'transfer',
           title: `Test accuracy on digits 5-9 after training on ${perClass * 5} labelled images`,
-          caption: 'The pretrained features (learned on 0-4) carry over; training the same net from scratch on so few images generalizes worse.',
+          caption:
+            'The pretrained features (learned on 0-4) carry over; training the same net from scratch on so few images generalizes worse.',
           x: 'strategy',
           y: 'test accuracy',
           bars: strategies.map((s) => ({ category: s.name, value: n[`testAccuracy_${s.key}`]! })),

@@ -6,6 +6,8 @@ export interface ExampleContext {
   quick: boolean;
   /** Prints a line of progress or a key number. */
   log: (line: string) => void;
+  /** Redraws a one-line progress bar (a terminal only; absent in tests). */
+  progress?: (line: string, done: boolean) => void;
 }
 
 /** One statement the example set out to show, and whether this run showed it. */
