@@ -27,7 +27,9 @@ function digits(split: Split, from: number, perClass = Number.POSITIVE_INFINITY)
     }
   }
   const images = new Float32Array(picked.length * 784);
-  picked.forEach((i, k) => images.set(split.images.subarray(i * 784, (i + 1) * 784), k * 784));
+  picked.forEach((i, k) => {
+    images.set(split.images.subarray(i * 784, (i + 1) * 784), k * 784);
+  });
   return {
     x: tf.tensor4d(images, [picked.length, 28, 28, 1]),
     y: tf.tensor1d(
@@ -134,7 +136,7 @@ export const transferLearning: Example = {
       trainer.optimizer.dispose();
       // Disposes the shared layers too; of the base only its old head is left.
       model.dispose();
-      base?.layers.at(-1)!.dispose();
+      if (base) base.layers[base.layers.length - 1]!.dispose();
     }
     tf.dispose([
       ...pretrainedWeights,
