@@ -69,7 +69,9 @@ export const augmentationGallery: Example = {
     const labels = tf.tidy(() =>
       tf.oneHot(split.y.slice([0], [count]) as tf.Tensor1D, 10).toFloat(),
     );
-    const digits = Array.from(await split.y.slice([0], [count]).data());
+    const firstLabels = split.y.slice([0], [count]);
+    const digits = Array.from(await firstLabels.data());
+    firstLabels.dispose();
     tf.dispose([split.x, split.y]);
     const originals = await images.data();
 

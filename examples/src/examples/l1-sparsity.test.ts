@@ -10,8 +10,10 @@ describe('l1-sparsity --quick', () => {
     expect(n.l1Spread).toBeCloseTo(0.03 + 0.4 + 0.1 + 0.2 + 0.3, 5);
     expect(n.l2Sparse).toBeCloseTo(1, 6);
     expect(n.l2Spread).toBeCloseTo(0.0009 + 0.16 + 0.01 + 0.04 + 0.09, 5);
-    expect(n.sparsity1e2_l1).toBeGreaterThan(2 * n.sparsity1e2_none!);
-    expect(n.sparsity1e2_l1).toBeGreaterThan(2 * n.sparsity1e2_l2!);
+    // Adam never lands exactly on 0: L1 keeps the weights it zeroes within ~lr of it.
+    expect(n.sparsity1e3_l1).toBeGreaterThan(5 * n.sparsity1e3_none!);
+    expect(n.sparsity1e3_l1).toBeGreaterThan(5 * n.sparsity1e3_l2!);
+    expect(n.sparsity1e3_l1).toBeGreaterThan(0.3);
     expect(n.kernelNorm_l2).toBeLessThan(n.kernelNorm_none!);
   });
 });
