@@ -124,7 +124,7 @@ export const l1Sparsity: Example = {
         },
         {
           claim:
-            'L1 leaves far more first-layer weights near zero (|w| < 1e-2) than no penalty and than L2',
+            "L1 leaves far more first-layer weights at (almost) zero (|w| < 1e-3, the Trainer's sparsity) than no penalty and than L2",
           holds:
             n.sparsity1e3_l1! > 5 * n.sparsity1e3_none! &&
             n.sparsity1e3_l1! > 5 * n.sparsity1e3_l2!,
