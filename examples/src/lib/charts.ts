@@ -1,6 +1,6 @@
 // Vega-Lite specs for what the shared chart builders of @overfit/report do not draw: functions
 // over data points, curves of any x, image-like heatmaps, bars.
-import type { Chart } from '@overfit/report';
+import { type Chart, PALETTE } from '@overfit/report';
 
 export interface Series {
   name: string;
@@ -26,7 +26,14 @@ export function xyChart(options: XyOptions): Chart {
   const rows = options.series.flatMap((s) =>
     s.points.map(([x, y]) => ({ series: s.name, x, y, mark: s.mark ?? 'line' })),
   );
-  const color = { field: 'series', type: 'nominal', title: null };
+  // The shared palette, in series order (the report's own charts colour runs the same way).
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    sort: null,
+    scale: { domain: options.series.map((s) => s.name), range: [...PALETTE] },
+  };
   const yScale = options.logY ? { type: 'log' } : { zero: false };
   const layers: Record<string, unknown>[] = [];
   if (options.band) {
@@ -114,7 +121,12 @@ export function barChart(options: {
         ...(grouped
           ? {
               xOffset: { field: 'group', type: 'nominal' },
-              color: { field: 'group', type: 'nominal', title: null },
+              color: {
+                field: 'group',
+                type: 'nominal',
+                title: null,
+                scale: { range: [...PALETTE] },
+              },
             }
           : {}),
       },
