@@ -34,7 +34,7 @@ export const cnnMnist: Example = {
   async run({ quick, log, progress }): Promise<ExampleResult> {
     // Pixels in [0, 1]: augmentation needs them so; normalization comes after it.
     const data = await loadMnist({
-      limit: quick ? 2000 : 20000,
+      limit: quick ? 2000 : 10000,
       testLimit: quick ? 1000 : 10000,
       validationSplit: 0.1,
       normalize: 'unit',
@@ -65,7 +65,7 @@ export const cnnMnist: Example = {
       augment: augmentation,
       seed: SEED,
     });
-    const epochs = quick ? 2 : 3;
+    const epochs = 2;
     const history = await trainer.fit(train, {
       epochs,
       batchSize: 64,
@@ -105,8 +105,9 @@ export const cnnMnist: Example = {
       worstClass: Number(worst.name),
       trainSamples: data.train.count,
     };
-    // Quick: 1800 images, 2 epochs of a narrow copy; full: the course CNN on 18000 images.
-    const target = quick ? 0.75 : 0.97;
+    // Quick: 1800 images, 2 epochs of a narrow copy; full: the course CNN, 9000 images, 2 epochs
+    // (tfjs on a CPU trains it at tens of images per second).
+    const target = quick ? 0.75 : 0.95;
     return {
       numbers,
       checks: [{ claim: `test accuracy above ${target}`, holds: numbers.testAccuracy > target }],

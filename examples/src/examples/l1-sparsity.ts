@@ -52,14 +52,14 @@ export const l1Sparsity: Example = {
     );
 
     const data = await loadMnist({
-      limit: quick ? 2000 : 10000,
+      limit: quick ? 2000 : 6000,
       testLimit: quick ? 1000 : 10000,
       seed: SEED,
     });
     const train = splitToTensors(data.train);
     const validation = splitToTensors(data.validation);
     const test = splitToTensors(data.test);
-    const epochs = quick ? 6 : 15;
+    const epochs = quick ? 6 : 10;
 
     const numbers: Record<string, number> = { ...worked };
     const runs = [];

@@ -46,12 +46,12 @@ export const transferLearning: Example = {
   seed: SEED,
   async run({ quick, log }): Promise<ExampleResult> {
     const data = await loadMnist({
-      limit: quick ? 6000 : 30000,
+      limit: quick ? 6000 : 15000,
       testLimit: quick ? 1000 : 10000,
       validationSplit: 0.1,
       seed: SEED,
     });
-    const shape = { filters: quick ? [8, 16] : [16, 32], denseUnits: quick ? 64 : 128 };
+    const shape = { filters: [8, 16], denseUnits: 64 };
     const perClass = 10; // labelled examples of each of 5-9
     const source = digits(data.train, 0);
     const sourceVal = digits(data.validation, 0);
@@ -67,7 +67,7 @@ export const transferLearning: Example = {
       seed: SEED,
     });
     const pretrainHistory = await pretrainer.fit(source, {
-      epochs: quick ? 2 : 4,
+      epochs: quick ? 2 : 3,
       batchSize: 32,
       validationData: sourceVal,
     });
