@@ -15,8 +15,27 @@ export const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'soft
 /** Backends `--backend` accepts; `auto` tries them in this order. */
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
+/** Models `--model` accepts. */
+export const MODELS = ['mlp', 'cnn'] as const;
+/** Optimizers `--optimizer` accepts. */
+export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'momentum', 'rmsprop'] as const;
+/** Initializers `--init` accepts (glorot uniform, he normal, lecun normal, normal(0, 0.05)). */
+export const INITS = ['glorot', 'he', 'lecun', 'normal'] as const;
+/** Losses `--loss` accepts. */
+export const LOSSES = ['crossentropy', 'mse'] as const;
+/** Data sets `--dataset` accepts. */
+export const DATASETS = ['mnist', 'fashion-mnist'] as const;
+
 /** Everything `overfit train` was asked to do, validated. Recorded as the report's `config`. */
 export interface TrainConfig {
+  model: (typeof MODELS)[number];
+  dataset: (typeof DATASETS)[number];
+  optimizer: (typeof OPTIMIZERS)[number];
+  /** null: the model's default (He for the ReLU family, else Glorot). */
+  init: (typeof INITS)[number] | null;
+  loss: (typeof LOSSES)[number];
+  batchNorm: boolean;
+  layerNorm: boolean;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -106,6 +125,13 @@ augmentation (training batches only):
   -h, --help            this text`;
 
 const OPTIONS = {
+  model: { type: 'string' },
+  dataset: { type: 'string' },
+  optimizer: { type: 'string' },
+  init: { type: 'string' },
+  loss: { type: 'string' },
+  'batch-norm': { type: 'boolean' },
+  'layer-norm': { type: 'boolean' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -213,6 +239,13 @@ function parseOrThrow(argv: readonly string[]): Command {
   }
   const get = (flag: keyof typeof OPTIONS) => values[flag] as string | undefined;
   const config: TrainConfig = {
+    model: checkOneOf('--model', get('model') ?? 'mlp', MODELS),
+    dataset: checkOneOf('--dataset', get('dataset') ?? 'mnist', DATASETS),
+    optimizer: checkOneOf('--optimizer', get('optimizer') ?? 'adam', OPTIMIZERS),
+    init: get('init') === undefined ? null : checkOneOf('--init', get('init'), INITS),
+    loss: checkOneOf('--loss', get('loss') ?? 'crossentropy', LOSSES),
+    batchNorm: values['batch-norm'] === true,
+    layerNorm: values['layer-norm'] === true,
     epochs: checkInteger('--epochs', numeric('--epochs', get('epochs')) ?? 5, {
       min: 1,
       max: 10_000,
