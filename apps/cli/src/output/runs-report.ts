@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { renderHtmlReport } from '@overfit/report';
 import { writeFileAtomic } from './atomic.js';
 import { summaryCsv } from './summary.js';
 import type { RunRecord } from './types.js';
@@ -19,7 +20,7 @@ export interface RunsReport {
 export interface WrittenReport {
   metrics: string;
   summary: string;
-  html: string | undefined;
+  html: string;
 }
 
 /**
@@ -47,6 +48,23 @@ export async function writeRunsReport(dir: string, report: RunsReport): Promise<
   const summary = join(dir, 'summary.csv');
   await writeFileAtomic(metrics, metricsJson(report));
   await writeFileAtomic(summary, summaryCsv(report.runs));
-  // TODO(issue 10): report.html from @overfit/report's renderHtmlReport once it is on main.
-  return { metrics, summary, html: undefined };
+  const html = join(dir, 'report.html');
+  await writeFileAtomic(html, await reportHtml(report));
+  return { metrics, summary, html };
+}
+
+/** report.html: @overfit/report's self-contained page, a partial report marked as such. */
+export function reportHtml(report: RunsReport): Promise<string> {
+  const unfinished = report.runs
+    .filter((r) => r.partial)
+    .map((r) => `${r.name}: ${r.stopReason ?? 'unfinished'}`);
+  const partial = report.partial
+    ? `PARTIAL REPORT${unfinished.length > 0 ? ` (${unfinished.join('; ')})` : ' (not every configuration ran)'}. `
+    : '';
+  return renderHtmlReport({
+    title: report.title,
+    subtitle: `${partial}${report.subtitle ?? ''}`,
+    runs: report.runs,
+    footer: `written by overfit on ${new Date().toISOString()}; the numbers are also in metrics.json and summary.csv`,
+  });
 }

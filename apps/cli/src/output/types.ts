@@ -1,46 +1,16 @@
-// The schema @overfit/report renders (RunRecord / RunEpoch). Kept here until that package is
-// on main; then these become re-exports of its types, with the same shape.
+import type { RunEpoch as ReportRunEpoch, RunRecord as ReportRunRecord } from '@overfit/report';
 
-/** Box-plot summary of a tensor's values (`distributionSummary` of @overfit/metrics). */
-export type DistributionSummary = Record<string, unknown>;
-
-/** One epoch of a run (1-based `epoch`); every number is optional. */
-export interface RunEpoch {
-  epoch: number;
-  /** Total objective: data loss + penalty. */
-  loss?: number;
-  dataLoss?: number;
-  penalty?: number;
-  accuracy?: number;
-  /** Train macro-F1. */
-  macroF1?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  valMacroF1?: number;
-  seconds?: number;
+/** One epoch of a run as @overfit/report reads it, plus the throughput the CLI prints. */
+export interface RunEpoch extends ReportRunEpoch {
   samplesPerSecond?: number;
-  /** The Trainer's `EpochLog.diagnostics`, as is. */
-  diagnostics?: unknown;
 }
 
-/** One configuration's run: what the report, metrics.json and summary.csv are made of. */
-export interface RunRecord {
-  name: string;
-  config?: unknown;
+/**
+ * One configuration's run: what report.html, metrics.json and summary.csv are made of
+ * (@overfit/report's RunRecord). At the end of training, `summary.sparsity` is the fraction of
+ * |w| < 1e-3 in the first layer's kernel, `summary.kernelSparsity` over every kernel and
+ * `summary.weightNorm` the joint L2 norm of the kernels.
+ */
+export interface RunRecord extends ReportRunRecord {
   epochs: RunEpoch[];
-  /** True when the run did not finish (interrupted, or stopped on a non-finite value). */
-  partial?: boolean;
-  /** Why it ended early (`interrupted (SIGINT)`, `loss is not finite at step 12`, early stopping). */
-  stopReason?: string;
-  test?: {
-    macroF1?: number;
-    accuracy?: number;
-    loss?: number;
-    confusionMatrix?: number[][];
-    classificationReport?: unknown;
-  };
-  /** First-layer kernel at the end of training. */
-  weightHistogram?: { edges: number[]; counts: number[] };
-  /** sparsity, weightNorm, firstGradNorm, lastGradNorm, ... */
-  summary?: Record<string, number>;
 }

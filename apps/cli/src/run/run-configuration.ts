@@ -1,5 +1,5 @@
 import { NonFiniteError, type TrainingCallback } from '@overfit/core';
-import { scoresFromConfusion } from '@overfit/metrics';
+import { type ClassificationReportResult, scoresFromConfusion } from '@overfit/metrics';
 import { type History, type Progress, Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../args.js';
@@ -188,7 +188,7 @@ export async function runConfiguration(
       if (earlyStopping.stoppedEpoch !== null)
         result.stopReason = `early stopping after epoch ${earlyStopping.stoppedEpoch + 1}`;
     }
-    result.summary = weightSummary(model, history);
+    result.summary = weightSummary(model);
     result.weightHistogram = firstKernelHistogram(model);
     if (nonFinite) {
       return { ...result, status: 'non-finite', partial: true, stopReason: nonFinite.message };
@@ -212,7 +212,7 @@ export async function runConfiguration(
       loss: test.loss,
       confusionMatrix,
       ...(confusionMatrix.length > 0
-        ? { classificationReport: scoresFromConfusion(confusionMatrix) }
+        ? { classificationReport: reportFromConfusion(confusionMatrix, classNames(config.dataset)) }
         : {}),
     };
     return result;
@@ -232,8 +232,8 @@ function kernels(model: tf.LayersModel): tf.LayerVariable[] {
   return model.trainableWeights.filter((w) => /kernel/.test(w.name));
 }
 
-/** Sparsity and L2 norm over every kernel at the end, first and last mean gradient norm. */
-function weightSummary(model: tf.LayersModel, history: History): Record<string, number> {
+/** Sparsity (|w| < 1e-3) of the first kernel and of all, L2 norm of all kernels, at the end. */
+function weightSummary(model: tf.LayersModel): Record<string, number> {
   const ks = kernels(model);
   const [zeros, total, sumSq] = tf.tidy(() => {
     let z = tf.scalar(0);
@@ -247,17 +247,17 @@ function weightSummary(model: tf.LayersModel, history: History): Record<string, 
     }
     return [z.dataSync()[0]!, n, s.dataSync()[0]!];
   });
+  const first = ks[0]?.read();
+  const firstZeros =
+    first === undefined
+      ? 0
+      : tf.tidy(() => first.abs().less(SPARSITY_THRESHOLD).sum().dataSync()[0]!);
   const summary: Record<string, number> = {
-    sparsity: total === 0 ? 0 : zeros / total,
+    // As @overfit/report's comparison table labels it: the first layer's kernel.
+    sparsity: first === undefined || first.size === 0 ? 0 : firstZeros / first.size,
+    kernelSparsity: total === 0 ? 0 : zeros / total,
     weightNorm: Math.sqrt(sumSq),
   };
-  const norms = history.epochs
-    .map((e) => e.diagnostics?.gradientNorms?.global.mean)
-    .filter((v): v is number => v !== undefined);
-  if (norms.length > 0) {
-    summary.firstGradNorm = norms[0]!;
-    summary.lastGradNorm = norms.at(-1)!;
-  }
   return summary;
 }
 
@@ -283,4 +283,51 @@ function firstKernelHistogram(model: tf.LayersModel, bins = 40): RunRecord['weig
     counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
   }
   return { edges, counts };
+}
+
+/** Fashion-MNIST's class names (MNIST's are the digits). */
+const FASHION_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
+
+function classNames(dataset: TrainConfig['dataset']): string[] {
+  return dataset === 'fashion-mnist' ? FASHION_CLASSES : FASHION_CLASSES.map((_, k) => String(k));
+}
+
+/** sklearn's classification report (`output_dict=True` shape) from the test confusion matrix. */
+function reportFromConfusion(cm: number[][], names: string[]): ClassificationReportResult {
+  const s = scoresFromConfusion(cm);
+  const total = s.perClass.support.reduce((a, b) => a + b, 0);
+  return {
+    classes: s.perClass.precision.map((precision, k) => ({
+      name: names[k] ?? String(k),
+      precision,
+      recall: s.perClass.recall[k]!,
+      f1: s.perClass.f1[k]!,
+      support: s.perClass.support[k]!,
+    })),
+    accuracy: s.accuracy,
+    macroAvg: {
+      precision: s.macro.precision,
+      recall: s.macro.recall,
+      f1: s.macro.f1,
+      support: total,
+    },
+    weightedAvg: {
+      precision: s.weighted.precision,
+      recall: s.weighted.recall,
+      f1: s.weighted.f1,
+      support: total,
+    },
+    digits: 4,
+  };
 }
