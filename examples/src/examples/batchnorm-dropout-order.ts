@@ -67,8 +67,8 @@ export const batchnormDropoutOrder: Example = {
     "dropout before BatchNorm inflates BN's running variance over what it sees at inference (variance shift); BN before dropout does not",
   seed: SEED,
   async run({ quick, log }): Promise<ExampleResult> {
-    const samples = quick ? 1024 : 8192;
-    const epochs = quick ? 3 : 10;
+    const samples = quick ? 1024 : 4096;
+    const epochs = quick ? 3 : 6;
     const make = (n: number, seed: number) =>
       tf.tidy(() => {
         const x = tf.randomNormal([n, 32], 0, 1, 'float32', seed);

@@ -81,8 +81,8 @@ export const initialization: Example = {
     const depth = quick ? 6 : 10;
     const width = quick ? 64 : 256;
     const inputs = 32;
-    const samples = quick ? 512 : 8192;
-    const epochs = quick ? 2 : 5;
+    const samples = quick ? 512 : 2048;
+    const epochs = quick ? 2 : 3;
     // A teacher task: 4 classes from a random linear map of standard-normal inputs.
     const data = tf.tidy(() => {
       const x = tf.randomNormal([samples, inputs], 0, 1, 'float32', SEED);

@@ -20,8 +20,8 @@ export const vanishingGradients: Example = {
   async run({ quick, log }): Promise<ExampleResult> {
     const depth = quick ? 8 : 12;
     const width = quick ? 64 : 128;
-    const samples = quick ? 1024 : 8192;
-    const epochs = quick ? 2 : 5;
+    const samples = quick ? 1024 : 4096;
+    const epochs = quick ? 2 : 3;
     const data = tf.tidy(() => {
       const x = tf.randomNormal([samples, 32], 0, 1, 'float32', DATA_SEED);
       const teacher = tf.randomNormal([32, 4], 0, 1, 'float32', DATA_SEED + 1);
