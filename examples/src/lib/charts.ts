@@ -76,6 +76,7 @@ export function xyChart(options: XyOptions): Chart {
     caption: options.caption,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: options.title,
       width: 560,
       height: 320,
       data: { values: rows },
@@ -106,6 +107,7 @@ export function barChart(options: {
     caption: options.caption,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: options.title,
       width: 560,
       height: 300,
       data: { values: options.bars },
@@ -164,6 +166,7 @@ export function heatmapChart(options: {
     caption: options.caption,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: options.title,
       data: { values },
       facet: { field: 'panel', type: 'nominal', title: null, sort: null },
       columns: 5,
