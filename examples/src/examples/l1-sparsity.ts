@@ -2,7 +2,7 @@
 // prediction, [0, 1, 0, 0, 0] and [-0.03, 0.4, 0.1, 0.2, 0.3]. With lambda = 1, L1 = 1 vs 1.03
 // (the course text says 1.13, an arithmetic slip) and L2 = 1 vs 0.3009: L1 prefers the sparse
 // vector, L2 the spread-out one. Then the lab's assignment on MNIST: the same MLP without
-// penalty, with L1 (lambda 0.001) and with L2 (lambda 0.01): L1 drives most first-layer weights
+// penalty, with L1 (lambda 0.001) and with L2 (lambda 0.01): L1 drives many first-layer weights
 // to (almost) zero, L2 shrinks them all without zeroing them.
 import { splitToTensors } from '@overfit/data';
 import { loadMnist } from '@overfit/data/node';
@@ -38,7 +38,7 @@ function histogram(values: Float32Array, bins: number, lo: number, hi: number) {
 export const l1Sparsity: Example = {
   name: 'l1-sparsity',
   claim:
-    'L1 prefers sparse weights, L2 spread-out ones (the worked example); on MNIST L1 (0.001) zeroes most first-layer weights, L2 (0.01) only shrinks them',
+    'L1 prefers sparse weights, L2 spread-out ones (the worked example); on MNIST L1 (0.001) drives a large share of the first-layer weights to (almost) zero, L2 (0.01) only shrinks them',
   seed: SEED,
   async run({ quick, log }): Promise<ExampleResult> {
     const worked = {
