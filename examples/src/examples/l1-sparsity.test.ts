@@ -12,7 +12,7 @@ describe('l1-sparsity --quick', () => {
     expect(n.l2Spread).toBeCloseTo(0.0009 + 0.16 + 0.01 + 0.04 + 0.09, 5);
     // Adam never lands exactly on 0: L1 keeps the weights it zeroes within ~lr of it.
     expect(n.sparsity1e3_l1).toBeGreaterThan(5 * n.sparsity1e3_none!);
-    expect(n.sparsity1e3_l1).toBeGreaterThan(5 * n.sparsity1e3_l2!);
+    expect(n.sparsity1e3_l1).toBeGreaterThan(2 * n.sparsity1e3_l2!);
     expect(n.sparsity1e3_l1).toBeGreaterThan(0.3);
     expect(n.kernelNorm_l2).toBeLessThan(n.kernelNorm_none!);
   });

@@ -124,10 +124,10 @@ export const l1Sparsity: Example = {
         },
         {
           claim:
-            "L1 leaves far more first-layer weights at (almost) zero (|w| < 1e-3, the Trainer's sparsity) than no penalty and than L2",
+            "L1 leaves far more first-layer weights at (almost) zero (|w| < 1e-3, the Trainer's sparsity) than no penalty (over 5x) and than L2 (over 2x)",
           holds:
             n.sparsity1e3_l1! > 5 * n.sparsity1e3_none! &&
-            n.sparsity1e3_l1! > 5 * n.sparsity1e3_l2!,
+            n.sparsity1e3_l1! > 2 * n.sparsity1e3_l2!,
         },
         {
           claim: 'both penalties shrink the first-layer weights',
