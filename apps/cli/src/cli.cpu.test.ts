@@ -95,7 +95,8 @@ describe('overfit train (built CLI)', () => {
     expect(record.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
     const last = record.epochs[1];
     expect(last.dataLoss + last.penalty).toBeCloseTo(last.loss, 5);
-    expect(record.test.macroF1).toBeGreaterThan(0.7);
+    // 22 steps of a 784-32-10 net on 1080 images: well above chance (0.1), far from converged.
+    expect(record.test.macroF1).toBeGreaterThan(0.5);
     expect(record.test.confusionMatrix.flat().reduce((s: number, v: number) => s + v, 0)).toBe(
       10_000,
     );
@@ -229,6 +230,47 @@ describe('overfit train (built CLI)', () => {
     expect(metrics.partial).toBe(true);
     expect(metrics.runs[0]).toMatchObject({ status: 'non-finite', partial: true });
     expect(metrics.runs[0].stopReason).toMatch(/not finite at step/);
+  });
+});
+
+describe('--dataset fashion-mnist (built CLI)', () => {
+  const installed = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
+  it.runIf(installed)("trains on Debian's dataset-fashion-mnist, class names in the report", () => {
+    const dir = join(scratch, 'fashion');
+    const run = overfit([
+      'train',
+      '--dataset',
+      'fashion-mnist',
+      '--epochs',
+      '1',
+      ...SMALL,
+      '--report',
+      dir,
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^data: Fashion-MNIST 1080 train \/ 120 validation \/ 10000 test/m);
+    const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    const report = metrics.runs[0].test.classificationReport;
+    expect(report.classes.map((c: { name: string }) => c.name)).toEqual([
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ]);
+    expect(metrics.runs[0].test.macroF1).toBeGreaterThan(0.4);
+  });
+  it.runIf(!installed)('says in one line how to install it, before anything runs', () => {
+    const run = overfit(['train', '--dataset', 'fashion-mnist']);
+    expect(run.status).toBe(2);
+    expect(errLines(run.stderr)).toEqual([
+      'overfit: Fashion-MNIST not found: install it with `apt-get install dataset-fashion-mnist` (Debian; files in /usr/share/datasets/fashion-mnist)',
+    ]);
   });
 });
 

