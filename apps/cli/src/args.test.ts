@@ -301,3 +301,12 @@ describe('overfit compare', () => {
     ]);
   });
 });
+
+describe('overfit doctor', () => {
+  it('takes no options', () => {
+    expect(parseCommandLine(['doctor'])).toEqual({ kind: 'doctor' });
+    expect(() => parseCommandLine(['doctor', '--epochs', '2'])).toThrow(
+      'doctor takes no options, got --epochs',
+    );
+  });
+});

@@ -287,6 +287,10 @@ function tokenize(argv: readonly string[]): {
       : COMPARE_OPTIONS;
   for (const [name, value] of pending) {
     const kind = known[name];
+    if (kind === undefined && command === 'doctor') {
+      problems.push(`doctor takes no options, got --${name}`);
+      continue;
+    }
     if (kind === undefined) {
       const where = command === undefined || !(name in COMPARE_OPTIONS) ? '' : ` for ${command}`;
       problems.push(`unknown option --${name}${where} (see overfit --help)`);
@@ -479,10 +483,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       `unknown command ${JSON.stringify(command)}: expected 'train', 'compare' or 'doctor'`,
     );
   if (command === 'doctor') {
-    if (problems.length > 0)
-      throw new UsageError(
-        problems.map((p) => p.replace(/ for doctor/, ' (doctor takes no options)')),
-      );
+    if (problems.length > 0) throw new UsageError(problems);
     return { kind: 'doctor' };
   }
   const c = new Collector();

@@ -37,14 +37,15 @@ const isRoot = process.getuid?.() === 0;
 function overfit(args: string[], options: { uid?: number; gid?: number } = {}) {
   return spawnSync(process.execPath, [main, ...args], {
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 600_000,
     ...options,
   });
 }
 
 const errLines = (stderr: string) => stderr.trim().split('\n').filter(Boolean);
 
-describe('overfit train (built CLI)', () => {
+// Each test spawns the CLI synchronously; on a loaded 2-core machine a small run takes minutes.
+describe('overfit train (built CLI)', { timeout: 600_000 }, () => {
   it('trains on real MNIST, prints data loss, penalty and train macro-F1, writes the report', () => {
     const dir = join(scratch, 'train-report');
     const run = overfit([
@@ -191,7 +192,7 @@ describe('overfit train (built CLI)', () => {
     writeFileSync(join(dir, 'metrics.json'), older);
     // RLIMIT_FSIZE: writes past 16 KiB fail with EFBIG (SIGXFSZ ignored), like a full disk.
     const command = `trap '' XFSZ; ulimit -f 16; exec "${process.execPath}" "${main}" train --epochs 1 ${SMALL.join(' ')} --report "${dir}"`;
-    const run = spawnSync('bash', ['-c', command], { encoding: 'utf8', timeout: 300_000 });
+    const run = spawnSync('bash', ['-c', command], { encoding: 'utf8', timeout: 600_000 });
     expect(run.status).toBe(1);
     expect(errLines(run.stderr).filter((l) => !/^epoch \d/.test(l))).toEqual([
       `overfit: cannot write ${dir}/metrics.json: file too large for this file system or limit (EFBIG)`,
@@ -233,7 +234,7 @@ describe('overfit train (built CLI)', () => {
   });
 });
 
-describe('--dataset fashion-mnist (built CLI)', () => {
+describe('--dataset fashion-mnist (built CLI)', { timeout: 600_000 }, () => {
   const installed = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
   it.runIf(installed)("trains on Debian's dataset-fashion-mnist, class names in the report", () => {
     const dir = join(scratch, 'fashion');
@@ -303,7 +304,7 @@ async function interruptAfter(args: string[], when: RegExp, signal: NodeJS.Signa
   }
 }
 
-describe('interrupts (built CLI)', () => {
+describe('interrupts (built CLI)', { timeout: 600_000 }, () => {
   it('SIGINT after the first epoch: exit 130, one line, a valid partial report with that epoch', async () => {
     const dir = join(scratch, 'interrupted');
     const run = await interruptAfter(
@@ -334,7 +335,7 @@ describe('interrupts (built CLI)', () => {
     expect(Number.isFinite(record.epochs[0].valMacroF1)).toBe(true);
     expect(record.test).toBeUndefined();
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/PARTIAL REPORT/);
-  }, 300_000);
+  });
 });
 
 /** Every element of `tag` in a parse5 tree. */
@@ -348,7 +349,7 @@ const text = (node: Node): string =>
   node.nodeName === '#text' ? (node.value ?? '') : (node.childNodes ?? []).map(text).join('');
 const attr = (node: Node, name: string) => node.attrs?.find((a) => a.name === name)?.value;
 
-describe('overfit compare (built CLI)', () => {
+describe('overfit compare (built CLI)', { timeout: 600_000 }, () => {
   const dir = join(scratch, 'compare');
 
   it('runs the configurations, writes report.html (an svg per chart, the numbers of metrics.json), metrics.json, summary.csv', () => {
