@@ -338,6 +338,31 @@ describe('interrupts (built CLI)', { timeout: 600_000 }, () => {
   });
 });
 
+describe('interrupts of compare (built CLI)', { timeout: 600_000 }, () => {
+  it('SIGTERM: exit 143, one line, the partial report keeps the finished epochs, --resume is offered', async () => {
+    const dir = join(scratch, 'compare-terminated');
+    const run = await interruptAfter(
+      ['compare', '--runs', 'none;l2=0.01', '--epochs', '20', ...SMALL, '--report', dir],
+      /^epoch 1\/20: /m,
+      'SIGTERM',
+    );
+    expect(run.code).toBe(143);
+    const lines = errLines(run.stderr).filter((l) => !/^configuration \d\/2 \(/.test(l));
+    expect(lines).toEqual([
+      `overfit: SIGTERM: stopped with 0 of 2 configurations complete; partial report in ${dir} (resume with --resume ${dir})`,
+    ]);
+    const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.partial).toBe(true);
+    expect(metrics.runs).toHaveLength(1);
+    expect(metrics.runs[0]).toMatchObject({
+      name: 'none',
+      status: 'interrupted',
+      stopReason: 'interrupted (SIGTERM)',
+    });
+    expect(metrics.runs[0].epochs.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 /** Every element of `tag` in a parse5 tree. */
 function elements(node: Node, tag: string, found: Node[] = []): Node[] {
   if (node.tagName === tag) found.push(node);
