@@ -1,0 +1,266 @@
+/// <reference lib="webworker" />
+/**
+ * The training worker: backend selection, MNIST, models, the Trainer. The page sends
+ * ToWorker messages and renders the FromWorker ones; nothing here touches the DOM.
+ */
+import { Rng, type StreamingMetric, type TrainingCallback } from '@overfit/core';
+import { splitToTensors } from '@overfit/data';
+import { scoresFromConfusion } from '@overfit/metrics';
+import { Trainer } from '@overfit/training';
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend } from './backend.js';
+import { augmentationPipeline, buildRun } from './build.js';
+import { AUGMENTATION_SPECS, type LabConfig } from './config.js';
+import { loadMnist } from './mnist-source.js';
+import type { FromWorker, Phase, RunSpec, ToWorker } from './protocol.js';
+import { histogram, type RunRecord, summarize, toRunEpoch } from './record.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Test images scored at the end of every run. */
+const TEST_LIMIT = 2000;
+/** Training images scored (inference mode) each epoch for the train macro-F1. */
+const TRAIN_EVAL_LIMIT = 2000;
+/** The folder serving the gzip'd IDX files (sent by the page with 'init'). */
+let mnistBase = '';
+
+const post = (message: FromWorker) => self.postMessage(message);
+
+let ready: Promise<unknown> | undefined;
+let running = false;
+let paused = false;
+let resumers: (() => void)[] = [];
+let abort: AbortController | undefined;
+
+function setPaused(value: boolean): void {
+  paused = value;
+  if (!value) {
+    for (const r of resumers) r();
+    resumers = [];
+  }
+  post({ type: 'paused', paused });
+}
+
+/** Waits while paused (at a step boundary); Stop resumes it so the abort takes effect. */
+async function pausePoint(): Promise<void> {
+  while (paused && !abort?.signal.aborted) await new Promise<void>((r) => resumers.push(r));
+}
+
+type Splits = Record<'train' | 'validation' | 'test' | 'trainEval', { x: tf.Tensor; y: tf.Tensor }>;
+
+async function loadSplits(config: LabConfig, job: number): Promise<Splits> {
+  post({ type: 'phase', job, run: 0, phase: 'loading', detail: 'MNIST' });
+  const { data, stats } = await loadMnist(mnistBase, {
+    limit: config.limit,
+    testLimit: TEST_LIMIT,
+    seed: config.seed,
+  });
+  post({
+    type: 'phase',
+    job,
+    run: 0,
+    phase: 'loading',
+    detail: `MNIST: ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test images (${stats.fromCache} files from the cache, ${stats.downloaded} downloaded, ${(stats.compressedBytes / 1e6).toFixed(1)} MB gzip)`,
+  });
+  const train = splitToTensors(data.train, { shape: 'image' });
+  const n = Math.min(TRAIN_EVAL_LIMIT, data.train.count);
+  return {
+    train,
+    validation: splitToTensors(data.validation, { shape: 'image' }),
+    test: splitToTensors(data.test, { shape: 'image' }),
+    trainEval: { x: tf.slice(train.x, 0, n), y: tf.slice(train.y, 0, n) },
+  };
+}
+
+async function firstKernelHistogram(model: tf.LayersModel): Promise<RunRecord['weightHistogram']> {
+  const kernel = model.trainableWeights.find((w) => w.originalName.endsWith('kernel'));
+  if (!kernel) return undefined;
+  return histogram(await kernel.read().data(), 40);
+}
+
+/** Trains one run; resolves with its record (partial when stopped). */
+async function trainRun(
+  spec: RunSpec,
+  splits: Splits,
+  job: number,
+  run: number,
+): Promise<RunRecord> {
+  const config = spec.config;
+  const built = buildRun(config);
+  const record: RunRecord = { name: spec.name, config, epochs: [], partial: true };
+  const phase = (p: Phase, detail?: string) => post({ type: 'phase', job, run, phase: p, detail });
+  let trainer: Trainer | undefined;
+  // Says when the Trainer's end-of-epoch validation starts (its first validation batch).
+  let awaitingValidation = false;
+  const validationProbe: StreamingMetric = {
+    name: 'labPhase',
+    update() {
+      if (awaitingValidation) {
+        awaitingValidation = false;
+        phase('validating', 'validation split');
+      }
+    },
+    compute: () => 0,
+    reset() {},
+  };
+  const epochEnd: TrainingCallback = {
+    onBatchEnd: () => pausePoint(),
+    onEpochEnd: async () => {
+      const log = trainer!.history!.epochs.at(-1)!;
+      phase('statistics', 'train macro-F1 on the training split');
+      const trainScores = await trainer!.evaluate(splits.trainEval, { batchSize: 256 });
+      record.epochs.push(toRunEpoch(log, trainScores.macroF1));
+      record.summary = summarize(record.epochs);
+      post({ type: 'epoch', job, run, record });
+    },
+  };
+  try {
+    trainer = new Trainer({
+      model: built.model,
+      optimizer: built.optimizer,
+      numClasses: 10,
+      seed: config.seed,
+      penalties: built.penalties,
+      constraints: built.constraints,
+      ...(built.loss ? { loss: built.loss } : {}),
+      ...(built.augment ? { augment: built.augment } : {}),
+      metrics: [validationProbe],
+      callbacks: [epochEnd, ...built.callbacks],
+      diagnostics: { gradientNorms: true, distributions: true },
+    });
+    phase('training');
+    const history = await trainer.fit(splits.train, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      validationData: splits.validation,
+      signal: abort!.signal,
+      logEvery: 4,
+      onProgress: (p) => {
+        post({ type: 'progress', job, run, ...p });
+        if (p.batch === p.batches - 1) {
+          awaitingValidation = true;
+          phase('statistics', 'gradient norms, activation and gradient distributions');
+        }
+      },
+    });
+    if (history.stopReason === 'aborted') {
+      record.stopReason = 'stopped';
+      return record;
+    }
+    if (history.stopReason === 'stopTraining')
+      record.stopReason = `early stopping (patience ${config.patience}${config.restoreBest ? ', best weights restored' : ''})`;
+    phase('testing', `${TEST_LIMIT} test images`);
+    const test = await trainer.evaluate(splits.test, { batchSize: 500 });
+    const cm = test.confusionMatrix;
+    const scores = cm ? scoresFromConfusion(cm) : undefined;
+    record.test = {
+      macroF1: test.macroF1,
+      accuracy: test.accuracy,
+      loss: test.loss,
+      confusionMatrix: cm,
+      classificationReport: scores && { perClass: scores.perClass, macro: scores.macro },
+    };
+    record.weightHistogram = await firstKernelHistogram(built.model);
+    record.summary = summarize(record.epochs);
+    record.partial = false;
+    return record;
+  } finally {
+    built.optimizer.dispose();
+    built.model.dispose();
+  }
+}
+
+async function runJob(job: number, runs: RunSpec[]): Promise<void> {
+  running = true;
+  abort = new AbortController();
+  let splits: Splits | undefined;
+  try {
+    await ready;
+    // Every run of a job shares the data: the runs of Compare see the same images.
+    splits = await loadSplits(runs[0]!.config, job);
+    for (let i = 0; i < runs.length; i++) {
+      const record = await trainRun(runs[i]!, splits, job, i);
+      post({ type: 'run-done', job, run: i, record });
+      if (abort.signal.aborted) break;
+    }
+    post({ type: 'job-done', job, stopped: abort.signal.aborted });
+  } catch (error) {
+    post({ type: 'error', job, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    if (splits) tf.dispose(Object.values(splits).flatMap((s) => [s.x, s.y]));
+    running = false;
+    if (paused) setPaused(false);
+  }
+}
+
+async function preview(message: Extract<ToWorker, { type: 'preview' }>): Promise<void> {
+  await ready;
+  const { data } = await loadMnist(mnistBase, { limit: 100, testLimit: message.count, seed: 0 });
+  const x = tf.tensor4d(data.test.images, [data.test.count, 28, 28, 1]);
+  const pipeline = augmentationPipeline(message.augmentation);
+  try {
+    const out = pipeline
+      ? tf.tidy(() => {
+          const params = pipeline.sampleParams(x.shape, new Rng(message.seed));
+          return pipeline.apply(x, params);
+        })
+      : tf.clone(x);
+    const [orig, aug] = await Promise.all([x.data(), out.data()]);
+    out.dispose();
+    const images = (flat: ArrayLike<number>) =>
+      Array.from({ length: data.test.count }, (_, i) =>
+        Array.from(Array.prototype.slice.call(flat, i * 784, (i + 1) * 784) as number[]),
+      );
+    post({
+      type: 'preview',
+      originals: images(orig),
+      augmented: images(aug),
+      labels: Array.from(data.test.labels),
+      spec: AUGMENTATION_SPECS[message.augmentation] ?? 'none',
+    });
+  } finally {
+    x.dispose();
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      mnistBase = message.mnistBase;
+      ready = chooseBackend(message.backend).then(
+        (info) => post({ type: 'backend', info }),
+        (error: unknown) => {
+          post({
+            type: 'backend-failed',
+            message: error instanceof Error ? error.message : String(error),
+          });
+          throw error;
+        },
+      );
+      ready.catch(() => {});
+      break;
+    case 'train':
+      if (running) post({ type: 'error', job: message.job, message: 'a run is in progress' });
+      else void runJob(message.job, message.runs);
+      break;
+    case 'pause':
+      if (running) setPaused(true);
+      break;
+    case 'resume':
+      setPaused(false);
+      break;
+    case 'stop':
+      abort?.abort();
+      if (paused) setPaused(false);
+      break;
+    case 'preview':
+      preview(message).catch((error: unknown) =>
+        post({
+          type: 'error',
+          message: `preview: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+      break;
+  }
+};
