@@ -166,6 +166,8 @@ function onMessage(m: FromWorker): void {
       phaseLine.textContent = `${prefix}epoch ${m.epoch + 1}/${m.epochs}, batch ${m.batch + 1}/${m.batches}${m.loss === undefined ? '' : `, loss ${m.loss.toFixed(4)}`}`;
       return;
     case 'phase':
+      if (m.phase === 'loading' && m.detail?.includes('images'))
+        $('#data-line').textContent = m.detail;
       phaseLine.textContent = `${prefix}${m.phase}${m.detail ? `: ${m.detail}` : ''}`;
       return;
     case 'epoch':

@@ -15,8 +15,19 @@ const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>
 const values = (r: RunRecord, key: 'dataLoss' | 'valLoss' | 'macroF1' | 'valMacroF1' | 'penalty') =>
   r.epochs.map((e) => e[key] ?? Number.NaN);
 
+/** Marks a figure with what it shows (the e2e and screen readers' table count on it). */
+function mark(id: string, series: number, points: number): void {
+  const figure = $(id);
+  figure.dataset.series = String(series);
+  figure.dataset.points = String(points);
+}
+
 /** Learning curves of every shown run, overlaid: one series per run and split. */
 export function renderCurves(runs: readonly RunRecord[]): void {
+  const points = runs.reduce((n, r) => n + r.epochs.length, 0);
+  mark('#loss-chart', runs.length, points);
+  mark('#f1-chart', runs.length, points);
+  mark('#gap-chart', runs.length, points);
   $('#loss-chart').innerHTML = lineChart(
     runs.flatMap((r) => [
       { name: `${r.name} train`, values: values(r, 'dataLoss') },
