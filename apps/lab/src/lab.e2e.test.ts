@@ -155,13 +155,22 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     const tasks = await longTasks(page);
     expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(100);
 
-    // The charts drew the epoch: loss, F1, gap, gradient norms, the layer's box plots.
+    // The charts drew the epoch (rendered by @overfit/report in the chart worker): curves,
+    // gradient norms, the layer's box plots, the weight histogram, the confusion matrix; each
+    // with its caption and data table.
+    await page.waitForSelector('#cm-chart svg[data-chart]', { timeout: 60_000 });
     for (const id of ['#loss-chart', '#f1-chart', '#gap-chart']) {
       expect(await page.getAttribute(id, 'data-points')).toBe('1');
-      expect(await page.locator(`${id} svg`).count()).toBe(1);
+      expect(await page.locator(`${id} svg[role="img"]`).count()).toBe(1);
+      expect(await page.locator(`${id} figcaption`).textContent()).not.toBe('');
+      expect(await page.locator(`${id} table tbody tr`).count()).toBeGreaterThan(0);
     }
-    expect(await page.locator('#grad-chart svg').count()).toBe(1);
-    expect(await page.locator('#act-box svg').count()).toBe(1);
+    for (const id of ['#grad-chart', '#act-box', '#grad-box', '#hist-chart'])
+      expect(await page.locator(`${id} svg[role="img"]`).count()).toBe(1);
+    expect(
+      await page.locator('#layer option').evaluateAll((os) => os.map((o) => o.textContent)),
+    ).toEqual(['hidden_1', 'hidden_2', 'output']);
+    expect(await page.locator('#class-report tbody tr').count()).toBeGreaterThanOrEqual(10);
     expect(page.url()).toContain('epochs=1');
     expect(await page.textContent('#data-line')).toContain('540 train / 60 validation / 2000 test');
     expect(errors).toEqual([]);
@@ -189,7 +198,11 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     // Stop: through the Trainer's AbortSignal, at the next step.
     await watchLongTasks(page);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await page.waitForSelector('#phase:has-text("epoch 2/30")', { timeout: 120_000 });
+    await page.waitForFunction(
+      () => document.querySelector<HTMLProgressElement>('#progress')!.value > 1.5 / 30,
+      undefined,
+      { timeout: 120_000 },
+    );
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.waitForSelector('#status[data-done="stopped"]', { timeout: 30_000 });
     expect(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled()).toBe(true);
@@ -215,11 +228,27 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
       })),
     );
     expect(rows.map((r) => r.run)).toEqual(['none', 'L1 0.001', 'L2 0.01', 'dropout 0.15']);
+    const columns = await page
+      .locator('#compare-table thead th')
+      .evaluateAll((ths) => ths.map((th) => th.textContent));
+    for (const name of ['train macro-F1', 'val macro-F1', 'test macro-F1', 'gap (train − val F1)'])
+      expect(columns).toContain(name);
+    for (const name of [
+      'first-layer sparsity',
+      'weight norm',
+      'first-layer grad norm',
+      'last-layer grad norm',
+    ])
+      expect(columns).toContain(name);
+    const testF1 = columns.indexOf('test macro-F1') - 1;
     for (const r of rows) {
-      expect(r.cells).toHaveLength(8);
+      expect(r.cells).toHaveLength(columns.length - 1);
       expect(r.cells).not.toContain('–'); // every number measured
-      expect(Number(r.cells[2])).toBeGreaterThan(0.2); // test macro-F1 above chance (0.1)
+      expect(Number(r.cells[testF1])).toBeGreaterThan(0.2); // above chance (0.1)
     }
+    await page.waitForSelector('#f1-chart svg[data-chart]');
+    // One colour per run in the overlaid F1 chart's legend.
+    expect(await page.locator('#f1-chart table tbody tr').count()).toBe(8);
     // The curves arrived one run at a time, overlaid.
     const seen = await page.evaluate(
       () => (window as unknown as { seriesSeen: string[] }).seriesSeen,
@@ -248,7 +277,7 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     expect(requests.filter((p) => p.endsWith('.gz')).length).toBe(before);
     expect(errors).toEqual([]);
     console.log(
-      `lab wasm compare (270 images, 2 epochs, 784-32-10): ${rows.map((r) => `${r.run} test F1 ${r.cells[2]}`).join(', ')}; long tasks ${tasks.length} (max ${Math.max(0, ...tasks).toFixed(0)} ms)`,
+      `lab wasm compare (270 images, 2 epochs, 784-32-10): ${rows.map((r) => `${r.run} test F1 ${r.cells[testF1]}`).join(', ')}; long tasks ${tasks.length} (max ${Math.max(0, ...tasks).toFixed(0)} ms)`,
     );
     await context.close();
   });

@@ -2,6 +2,8 @@
  * The page: the form, the worker's messages, the charts. Training runs in ./worker.ts; this
  * thread only renders (coalesced to one redraw per animation frame).
  */
+
+import { distributionLayers } from '@overfit/report';
 import {
   ASSIGNMENT,
   configToQuery,
@@ -15,7 +17,14 @@ import {
 import { buildForm, readRaw, showErrors, writeRaw } from './form.js';
 import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
 import type { RunRecord } from './record.js';
-import { renderCompareTable, renderCurves, renderRun } from './view.js';
+import {
+  drawCharts,
+  planCharts,
+  renderClassReport,
+  renderCompareTable,
+  renderHealth,
+  syncOptions,
+} from './view.js';
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const form = $<HTMLFormElement>('#controls');
@@ -104,17 +113,27 @@ function scheduleRender(): void {
   });
 }
 
+/** Marks a curve figure with what it shows (series = runs, points = epochs drawn). */
+function mark(id: string, runs: readonly RunRecord[]): void {
+  const figure = $(id);
+  figure.dataset.series = String(runs.filter((r) => r.epochs.length > 0).length);
+  figure.dataset.points = String(runs.reduce((n, r) => n + r.epochs.length, 0));
+}
+
+/** The run the diagnostics panels follow: the newest one unless the student picked another. */
+let followLatest = true;
+
 function render(): void {
-  renderCurves(shown);
   const names = shown.map((r) => r.name);
-  if (Array.from(runSelect.options, (o) => o.value).join('\u0000') !== names.join('\u0000')) {
-    const previous = runSelect.value;
-    runSelect.replaceChildren(...names.map((n) => new Option(n, n)));
-    runSelect.value = names.includes(previous) ? previous : (names.at(-1) ?? '');
-  }
-  renderRun(shown.find((r) => r.name === runSelect.value) ?? shown.at(-1));
+  syncOptions(runSelect, names);
+  if (followLatest && names.length > 0) runSelect.value = names.at(-1)!;
+  const run = shown.find((r) => r.name === runSelect.value);
+  syncOptions(layerSelect, run ? distributionLayers(run).map((l) => l.name) : []);
+  drawCharts(planCharts(shown, run, layerSelect.value));
+  for (const id of ['#loss-chart', '#f1-chart', '#gap-chart']) mark(id, shown);
+  renderHealth(run);
+  renderClassReport(run);
   renderCompareTable(comparison);
-  $('#compare-table').dataset.rows = String(comparison.filter((r) => !r.partial).length);
 }
 
 function fmt(v: number | undefined): string {
@@ -268,13 +287,11 @@ buttons.stop.addEventListener('click', () => {
   phaseLine.textContent = 'stopping at the next step…';
   send({ type: 'stop' });
 });
-runSelect.addEventListener('change', () => render());
-layerSelect.addEventListener('change', () =>
-  renderRun(
-    shown.find((r) => r.name === runSelect.value),
-    layerSelect.value,
-  ),
-);
+runSelect.addEventListener('change', () => {
+  followLatest = runSelect.value === shown.at(-1)?.name;
+  render();
+});
+layerSelect.addEventListener('change', () => render());
 
 // ---- augmentation preview ----
 function requestPreview(): void {

@@ -2,59 +2,13 @@
  * The Trainer's per-epoch logs as the RunRecord / RunEpoch shape of @overfit/report (plain
  * JSON), and the few numbers the comparison table needs. Pure: unit-tested in Node.
  */
-import type { DistributionSummary, HealthFlags } from '@overfit/metrics';
+import type { RunRecord as ReportRunRecord, RunDiagnostics, RunEpoch } from '@overfit/report';
 
-export interface StepStats {
-  mean: number;
-  max: number;
-  last: number;
-}
+export type { RunEpoch };
 
-export interface RunDiagnostics {
-  gradientNorms?: { global?: StepStats; perLayer: Record<string, StepStats> };
-  activations?: Record<string, DistributionSummary>;
-  gradients?: Record<string, DistributionSummary>;
-  weightNorms?: Record<string, number>;
-  sparsity?: Record<string, number>;
-  health?: HealthFlags;
-}
-
-/** One epoch (1-based), as @overfit/report's RunEpoch. */
-export interface RunEpoch {
-  epoch: number;
-  /** Total objective: data loss + penalties. */
-  loss?: number;
-  dataLoss?: number;
-  penalty?: number;
-  accuracy?: number;
-  /** Train macro-F1 (inference mode, un-augmented training split). */
-  macroF1?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  valMacroF1?: number;
-  seconds?: number;
-  diagnostics?: RunDiagnostics;
-}
-
-export interface TestResult {
-  macroF1?: number;
-  accuracy?: number;
-  loss?: number;
-  confusionMatrix?: number[][];
-  classificationReport?: unknown;
-}
-
-/** One run, as @overfit/report's RunRecord. */
-export interface RunRecord {
-  name: string;
-  config?: unknown;
-  epochs: RunEpoch[];
-  partial?: boolean;
-  stopReason?: string;
-  test?: TestResult;
-  weightHistogram?: { edges: number[]; counts: number[] };
-  summary?: Record<string, number>;
-  /** MC-dropout predictions for a few test digits (lab only; see mcDropout in the worker). */
+/** A run as @overfit/report reads it, plus the lab's MC-dropout predictions. */
+export interface RunRecord extends ReportRunRecord {
+  /** MC-dropout predictions for a few test digits (runs with a dropout-family layer). */
   mcDropout?: McDropoutDigit[];
 }
 
@@ -85,8 +39,8 @@ export interface EpochLogLike {
  */
 export function toRunEpoch(log: EpochLogLike, trainMacroF1?: number): RunEpoch {
   const out: RunEpoch = { epoch: log.epoch + 1, loss: log.loss };
-  out.penalty = log.penalty ?? 0;
-  out.dataLoss = log.loss - out.penalty;
+  if (log.penalty !== undefined) out.penalty = log.penalty;
+  out.dataLoss = log.loss - (log.penalty ?? 0);
   if (log.accuracy !== undefined) out.accuracy = log.accuracy;
   if (trainMacroF1 !== undefined) out.macroF1 = trainMacroF1;
   if (log.valLoss !== undefined) out.valLoss = log.valLoss;
@@ -94,35 +48,6 @@ export function toRunEpoch(log: EpochLogLike, trainMacroF1?: number): RunEpoch {
   if (log.valMacroF1 !== undefined) out.valMacroF1 = log.valMacroF1;
   if (log.durationMs !== undefined) out.seconds = log.durationMs / 1000;
   if (log.diagnostics !== undefined) out.diagnostics = log.diagnostics as RunDiagnostics;
-  return out;
-}
-
-/** Kernel parameter names (`hidden_1/kernel`) in model order. */
-function kernelKeys(record: Record<string, number> | undefined): string[] {
-  return Object.keys(record ?? {}).filter((k) => k.endsWith('/kernel'));
-}
-
-/**
- * The comparison table's numbers from the last epoch: first-layer sparsity (fraction of
- * |w| < 1e-3), global L2 norm of all kernels, and the first and last layer's gradient norm
- * (`last` step of the epoch). Missing numbers are left out.
- */
-export function summarize(epochs: readonly RunEpoch[]): Record<string, number> {
-  const d = epochs[epochs.length - 1]?.diagnostics;
-  const out: Record<string, number> = {};
-  const sparsityKeys = kernelKeys(d?.sparsity);
-  if (sparsityKeys.length > 0) out.sparsity = d!.sparsity![sparsityKeys[0]!]!;
-  const normKeys = kernelKeys(d?.weightNorms);
-  if (normKeys.length > 0)
-    out.weightNorm = Math.sqrt(normKeys.reduce((s, k) => s + d!.weightNorms![k]! ** 2, 0));
-  const layers = Object.keys(d?.gradientNorms?.perLayer ?? {});
-  if (layers.length > 0) {
-    out.firstGradNorm = d!.gradientNorms!.perLayer[layers[0]!]!.last;
-    out.lastGradNorm = d!.gradientNorms!.perLayer[layers[layers.length - 1]!]!.last;
-  }
-  const last = epochs[epochs.length - 1];
-  if (last?.macroF1 !== undefined && last.valMacroF1 !== undefined)
-    out.gap = last.macroF1 - last.valMacroF1;
   return out;
 }
 

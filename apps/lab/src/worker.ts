@@ -5,7 +5,6 @@
  */
 import { Rng, type StreamingMetric, type TrainingCallback } from '@overfit/core';
 import { splitToTensors } from '@overfit/data';
-import { scoresFromConfusion } from '@overfit/metrics';
 import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from './backend.js';
@@ -13,7 +12,7 @@ import { augmentationPipeline, buildRun } from './build.js';
 import { AUGMENTATION_SPECS, type LabConfig } from './config.js';
 import { loadMnist } from './mnist-source.js';
 import type { FromWorker, Phase, RunSpec, ToWorker } from './protocol.js';
-import { histogram, type RunRecord, summarize, toRunEpoch } from './record.js';
+import { histogram, type RunRecord, toRunEpoch } from './record.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -78,6 +77,18 @@ async function firstKernelHistogram(model: tf.LayersModel): Promise<RunRecord['w
   return histogram(await kernel.read().data(), 40);
 }
 
+/**
+ * The Trainer's default probed layers (the separate activation layers) plus the output layer,
+ * so the student can look at the logits' distribution and the output kernel's gradients too.
+ */
+function distributionLayerNames(model: tf.LayersModel): string[] {
+  const activations = model.layers
+    .filter((l) => ['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU'].includes(l.getClassName()))
+    .map((l) => l.name);
+  const output = model.layers.at(-1)!.name;
+  return [...activations, output];
+}
+
 /** Trains one run; resolves with its record (partial when stopped). */
 async function trainRun(
   spec: RunSpec,
@@ -110,7 +121,6 @@ async function trainRun(
       phase('statistics', 'train macro-F1 on the training split');
       const trainScores = await trainer!.evaluate(splits.trainEval, { batchSize: 256 });
       record.epochs.push(toRunEpoch(log, trainScores.macroF1));
-      record.summary = summarize(record.epochs);
       post({ type: 'epoch', job, run, record });
     },
   };
@@ -126,7 +136,10 @@ async function trainRun(
       ...(built.augment ? { augment: built.augment } : {}),
       metrics: [validationProbe],
       callbacks: [epochEnd, ...built.callbacks],
-      diagnostics: { gradientNorms: true, distributions: true },
+      diagnostics: {
+        gradientNorms: true,
+        distributions: { layers: distributionLayerNames(built.model) },
+      },
     });
     phase('training');
     const history = await trainer.fit(splits.train, {
@@ -151,17 +164,13 @@ async function trainRun(
       record.stopReason = `early stopping (patience ${config.patience}${config.restoreBest ? ', best weights restored' : ''})`;
     phase('testing', `${TEST_LIMIT} test images`);
     const test = await trainer.evaluate(splits.test, { batchSize: 500 });
-    const cm = test.confusionMatrix;
-    const scores = cm ? scoresFromConfusion(cm) : undefined;
     record.test = {
       macroF1: test.macroF1,
       accuracy: test.accuracy,
       loss: test.loss,
-      confusionMatrix: cm,
-      classificationReport: scores && { perClass: scores.perClass, macro: scores.macro },
+      confusionMatrix: test.confusionMatrix,
     };
     record.weightHistogram = await firstKernelHistogram(built.model);
-    record.summary = summarize(record.epochs);
     record.partial = false;
     return record;
   } finally {
