@@ -155,18 +155,18 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     const tasks = await longTasks(page);
     expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(100);
 
-    // The charts drew the epoch (rendered by @overfit/report in the chart worker): curves,
+    // The charts drew the epoch (@overfit/report, drawn in the chart worker): curves,
     // gradient norms, the layer's box plots, the weight histogram, the confusion matrix; each
     // with its caption and data table.
-    await page.waitForSelector('#cm-chart svg[data-chart]', { timeout: 60_000 });
+    await page.waitForSelector('#cm-chart[data-chart] canvas', { timeout: 60_000 });
     for (const id of ['#loss-chart', '#f1-chart', '#gap-chart']) {
       expect(await page.getAttribute(id, 'data-points')).toBe('1');
-      expect(await page.locator(`${id} svg[role="img"]`).count()).toBe(1);
+      expect(await page.locator(`${id} canvas[role="img"]`).count()).toBe(1);
       expect(await page.locator(`${id} figcaption`).textContent()).not.toBe('');
       expect(await page.locator(`${id} table tbody tr`).count()).toBeGreaterThan(0);
     }
     for (const id of ['#grad-chart', '#act-box', '#grad-box', '#hist-chart'])
-      expect(await page.locator(`${id} svg[role="img"]`).count()).toBe(1);
+      expect(await page.locator(`${id} canvas[role="img"]`).count()).toBe(1);
     expect(
       await page.locator('#layer option').evaluateAll((os) => os.map((o) => o.textContent)),
     ).toEqual(['hidden_1', 'hidden_2', 'output']);
@@ -246,7 +246,7 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
       expect(r.cells).not.toContain('–'); // every number measured
       expect(Number(r.cells[testF1])).toBeGreaterThan(0.2); // above chance (0.1)
     }
-    await page.waitForSelector('#f1-chart svg[data-chart]');
+    await page.waitForSelector('#f1-chart[data-rows="8"]');
     // One colour per run in the overlaid F1 chart's legend.
     expect(await page.locator('#f1-chart table tbody tr').count()).toBe(8);
     // The curves arrived one run at a time, overlaid.

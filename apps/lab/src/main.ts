@@ -18,8 +18,9 @@ import { buildForm, readRaw, showErrors, writeRaw } from './form.js';
 import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
 import type { RunRecord } from './record.js';
 import {
+  chartSvgs,
   drawCharts,
-  planCharts,
+  htmlReport,
   renderClassReport,
   renderCompareTable,
   renderHealth,
@@ -120,20 +121,36 @@ function mark(id: string, runs: readonly RunRecord[]): void {
   figure.dataset.points = String(runs.reduce((n, r) => n + r.epochs.length, 0));
 }
 
+let lastRun: RunRecord | undefined;
+let lastComparison: RunRecord[] = [];
+
 /** The run the diagnostics panels follow: the newest one unless the student picked another. */
 let followLatest = true;
 
 function render(): void {
+  const started = performance.now();
   const names = shown.map((r) => r.name);
   syncOptions(runSelect, names);
   if (followLatest && names.length > 0) runSelect.value = names.at(-1)!;
   const run = shown.find((r) => r.name === runSelect.value);
   syncOptions(layerSelect, run ? distributionLayers(run).map((l) => l.name) : []);
-  drawCharts(planCharts(shown, run, layerSelect.value));
+  drawCharts(shown, run?.name, layerSelect.value);
   for (const id of ['#loss-chart', '#f1-chart', '#gap-chart']) mark(id, shown);
-  renderHealth(run);
-  renderClassReport(run);
-  renderCompareTable(comparison);
+  // Each record message is a fresh object: redraw a table only when its records changed.
+  if (run !== lastRun) {
+    renderHealth(run);
+    renderClassReport(run);
+    renderMcDropout(run);
+    lastRun = run;
+  }
+  if (
+    comparison.length !== lastComparison.length ||
+    comparison.some((r, i) => r !== lastComparison[i])
+  ) {
+    renderCompareTable(comparison);
+    lastComparison = [...comparison];
+  }
+  performance.measure('lab:render', { start: started });
 }
 
 function fmt(v: number | undefined): string {
@@ -191,10 +208,22 @@ function onMessage(m: FromWorker): void {
       return;
     case 'epoch':
     case 'run-done': {
-      job.records[job.offset + m.run] = m.record;
+      const i = job.offset + m.run;
+      const spec = job.runs[m.run]!;
+      const previous = job.records[i] ?? {
+        name: spec.name,
+        config: spec.config,
+        epochs: [],
+        partial: true,
+      };
+      // A new object each time: render() redraws what changed by identity.
+      job.records[i] =
+        m.type === 'epoch'
+          ? { ...previous, epochs: [...previous.epochs, m.epoch] }
+          : { ...m.record, epochs: previous.epochs };
       if (m.type === 'run-done' && !m.record.partial) {
         const t = m.record.test;
-        status.textContent = `${m.record.name}: test macro-F1 ${fmt(t?.macroF1)}, accuracy ${fmt(t?.accuracy)} (${t?.confusionMatrix ? 2000 : 0} test images)`;
+        status.textContent = `${m.record.name}: test macro-F1 ${fmt(t?.macroF1)}, accuracy ${fmt(t?.accuracy)} (${t?.confusionMatrix?.flat().reduce((a, b) => a + b, 0) ?? 0} test images)`;
         status.dataset.macroF1 = String(t?.macroF1);
       }
       scheduleRender();
@@ -319,6 +348,33 @@ function digitCanvas(pixels: readonly number[], label: string): HTMLCanvasElemen
   return canvas;
 }
 
+/** MC-dropout table: each digit, its true class, the top two classes with mean and 90 % interval. */
+function renderMcDropout(run: RunRecord | undefined): void {
+  const box = $('#mc-dropout');
+  const digits = run?.mcDropout;
+  if (!digits) {
+    box.replaceChildren();
+    return;
+  }
+  const heading = document.createElement('h3');
+  heading.textContent = `MC dropout (${run!.name}): 30 passes with dropout on; the 3 most and the 3 least certain of 100 test digits`;
+  const table = document.createElement('table');
+  table.innerHTML =
+    '<thead><tr><th scope="col">digit</th><th scope="col">true</th><th scope="col">most likely: mean p [90 % interval]</th><th scope="col">runner-up</th></tr></thead>';
+  const body = table.createTBody();
+  for (const d of digits) {
+    const ranked = d.mean.map((p, k) => [p, k] as const).sort((a, b) => b[0] - a[0]);
+    const cell = ([p, k]: readonly [number, number]) =>
+      `${k}: ${p.toFixed(3)} [${d.lower[k]!.toFixed(3)}, ${d.upper[k]!.toFixed(3)}]`;
+    const row = body.insertRow();
+    row.insertCell().append(digitCanvas(d.pixels, `test digit, true class ${d.label}`));
+    row.insertCell().textContent = String(d.label);
+    row.insertCell().textContent = cell(ranked[0]!);
+    row.insertCell().textContent = cell(ranked[1]!);
+  }
+  box.replaceChildren(heading, table);
+}
+
 function drawPreview(m: Extract<FromWorker, { type: 'preview' }>): void {
   $('#preview-spec').textContent =
     `augmentation: ${m.spec} (seed ${previewSeed}; top: original, bottom: augmented)`;
@@ -354,12 +410,19 @@ function download(name: string, type: string, text: string): void {
 
 buttons.export.addEventListener('click', () => {
   const runs = shown.filter((r) => !r.partial);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  download(`overfit-lab-${stamp}.json`, 'application/json', JSON.stringify({ runs }, null, 2));
-  for (const figure of Array.from(document.querySelectorAll<HTMLElement>('figure.chart'))) {
-    const svg = figure.querySelector('svg');
-    if (svg) download(`overfit-lab-${stamp}-${figure.id}.svg`, 'image/svg+xml', svg.outerHTML);
-  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const base = `overfit-lab-${stamp}`;
+  download(`${base}.json`, 'application/json', JSON.stringify({ runs }, null, 2));
+  const failed = (error: unknown) => {
+    status.textContent = `export: ${error instanceof Error ? error.message : String(error)}`;
+  };
+  chartSvgs().then((svgs) => {
+    for (const { target, svg } of svgs) download(`${base}-${target}.svg`, 'image/svg+xml', svg);
+  }, failed);
+  htmlReport(`overfit lab: ${runs.map((r) => r.name).join(', ')}`, runs).then(
+    (html) => download(`${base}.html`, 'text/html', html),
+    failed,
+  );
 });
 
 ensureWorker(

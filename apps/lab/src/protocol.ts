@@ -3,7 +3,7 @@
  * objects, arrays, numbers and strings only), so either side can log or replay them.
  */
 import type { LabConfig } from './config.js';
-import type { RunRecord } from './record.js';
+import type { RunEpoch, RunRecord } from './record.js';
 
 /** One run of a job: a name (the series label) and its full config. */
 export interface RunSpec {
@@ -46,8 +46,9 @@ export type FromWorker =
       loss?: number;
     }
   | { type: 'phase'; job: number; run: number; phase: Phase; detail?: string }
-  /** The run's record so far (after every epoch; `partial` until it ends). */
-  | { type: 'epoch'; job: number; run: number; record: RunRecord }
+  /** One finished epoch of a run (the page appends it: messages stay small as runs grow). */
+  | { type: 'epoch'; job: number; run: number; epoch: RunEpoch }
+  /** The run's end: everything but its epochs (`epochs` is empty; the page has them). */
   | { type: 'run-done'; job: number; run: number; record: RunRecord }
   | { type: 'job-done'; job: number; stopped: boolean }
   | { type: 'paused'; paused: boolean }

@@ -1,94 +1,78 @@
 /**
- * What the page shows, built with @overfit/report (the CLI's report uses the same builders):
- * Chart specs are made here (cheap, pure), rendered to SVG in ./chart-worker.ts, and placed in
- * their `<figure>` with the caption and the data table behind each chart.
+ * What the page shows. The charts (@overfit/report, see ./charts.ts) are built and drawn in
+ * ./chart-worker.ts; the page places each bitmap in its `<figure>` with the chart's caption and
+ * data table, and renders the health badge and the tables itself.
  */
 import type { HealthFlags } from '@overfit/metrics';
 import {
-  type Chart,
   classificationTable,
   comparisonTable,
-  confusionMatrixChart,
   type DataTable,
-  distributionChart,
-  distributionLayers,
   escapeHtml,
-  f1Chart,
   formatCell,
-  gapChart,
-  gradientNormChart,
-  histogramChart,
-  lossChart,
-  penaltyChart,
   renderTableHtml,
 } from '@overfit/report';
-import type { ChartReply, ChartRequest } from './chart-worker.js';
+import type { ChartMeta, ChartReply, ChartRequest } from './chart-worker.js';
 import { healthBadge } from './health.js';
 import type { RunRecord } from './record.js';
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
-/** Figure id → the chart it shows (kept until its SVG arrives). */
-type Plan = Map<string, Chart | null>;
-
-/** The charts for the shown runs and the run picked for the diagnostics panels. */
-export function planCharts(
-  runs: readonly RunRecord[],
-  run: RunRecord | undefined,
-  layer: string | undefined,
-): Plan {
-  const plan: Plan = new Map();
-  const withEpochs = runs.filter((r) => r.epochs.length > 0);
-  const curves = withEpochs.length > 0;
-  plan.set('loss-chart', curves ? lossChart(withEpochs) : null);
-  plan.set('penalty-chart', curves ? penaltyChart(withEpochs) : null);
-  plan.set('f1-chart', curves ? f1Chart(withEpochs) : null);
-  plan.set('gap-chart', curves ? gapChart(withEpochs) : null);
-  const hasNorms = run?.epochs.some((e) => e.diagnostics?.gradientNorms?.perLayer) ?? false;
-  plan.set('grad-chart', run && hasNorms ? gradientNormChart(run) : null);
-  const chosen = run ? distributionLayers(run).find((l) => l.name === layer) : undefined;
-  plan.set(
-    'act-box',
-    run && chosen?.activations
-      ? distributionChart(run, { kind: 'activations', layer: chosen.activations })
-      : null,
-  );
-  plan.set(
-    'grad-box',
-    run && chosen?.gradients
-      ? distributionChart(run, { kind: 'gradients', layer: chosen.gradients })
-      : null,
-  );
-  const histograms = runs.filter((r) => r.weightHistogram);
-  plan.set(
-    'hist-chart',
-    histograms.length > 0
-      ? histogramChart(
-          histograms.map((r) => ({ name: r.name, ...r.weightHistogram! })),
-          {
-            title: 'First-layer weights at the end of training',
-            caption:
-              'L1 piles weights at exactly zero (a spike; counts on a symmetric-log axis); L2 and weight decay shrink the spread; no regularization leaves the widest tails.',
-            logCount: true,
-          },
-        )
-      : null,
-  );
-  plan.set('cm-chart', run?.test?.confusionMatrix ? confusionMatrixChart(run) : null);
-  return plan;
-}
-
-let seq = 0;
-let pending: Plan = new Map();
+/** The chart each figure shows now (titles, captions, tables), as the worker last sent it. */
+const shownCharts = new Map<string, ChartMeta>();
 let chartWorker: Worker | undefined;
 
-function placeSvg(target: string, svg: string): void {
-  const chart = pending.get(target);
-  if (!chart) return;
+/**
+ * Shows a chart: the worker's bitmap in a canvas (role img, named by the title, described by
+ * the caption), the caption under it, and the chart's data table for screen readers.
+ */
+function placeChart(reply: Extract<ChartReply, { kind: 'chart' }>): void {
+  const { target, meta, bitmap } = reply;
   const figure = $(`#${target}`);
-  figure.innerHTML = `${svg}<figcaption>${escapeHtml(chart.caption)}</figcaption><div class="sr-only">${renderTableHtml(chart.table, `Data: ${chart.title}`)}</div>`;
-  figure.dataset.chart = chart.id;
-  figure.dataset.rows = String(chart.table.rows.length);
+  const started = performance.now();
+  if (!meta) {
+    figure.replaceChildren();
+    delete figure.dataset.chart;
+    shownCharts.delete(target);
+    return;
+  }
+  if (!bitmap) {
+    figure.textContent = `chart failed: ${reply.error}`;
+    return;
+  }
+  let canvas = figure.querySelector('canvas');
+  if (!canvas) {
+    figure.innerHTML = `<canvas role="img"></canvas><figcaption id="${target}-caption"></figcaption><div class="sr-only"></div>`;
+    canvas = figure.querySelector('canvas')!;
+    canvas.setAttribute('aria-describedby', `${target}-caption`);
+  }
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.style.width = `${reply.width}px`;
+  canvas.setAttribute('aria-label', meta.title);
+  canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
+  figure.querySelector('figcaption')!.textContent = meta.caption;
+  figure.querySelector('.sr-only')!.innerHTML = renderTableHtml(meta.table, `Data: ${meta.title}`);
+  figure.dataset.chart = meta.id;
+  figure.dataset.rows = String(meta.table.rows.length);
+  figure.dataset.seq = String(reply.seq);
+  shownCharts.set(target, meta);
+  // User Timing entries: the e2e reports them next to any long task.
+  performance.measure(`lab:place ${target}`, { start: started });
+}
+
+/** Charts that arrived, placed one per animation frame so no frame does much DOM work. */
+const placements: Extract<ChartReply, { kind: 'chart' }>[] = [];
+let placing = false;
+
+function schedulePlacement(): void {
+  if (placing || placements.length === 0) return;
+  placing = true;
+  requestAnimationFrame(() => {
+    placing = false;
+    placeChart(placements.shift()!);
+    schedulePlacement();
+  });
 }
 
 function worker(): Worker {
@@ -96,28 +80,62 @@ function worker(): Worker {
     chartWorker = new Worker(new URL('./chart-worker.ts', import.meta.url), { type: 'module' });
     chartWorker.onmessage = (event: MessageEvent<ChartReply>) => {
       const reply = event.data;
-      if (reply.seq !== seq) return;
-      if (reply.svg !== undefined) placeSvg(reply.target, reply.svg);
-      else $(`#${reply.target}`).textContent = `chart failed: ${reply.error}`;
-      $(`#${reply.target}`).dataset.seq = String(reply.seq);
+      if (reply.kind !== 'chart') {
+        exports.get(reply.id)?.(reply);
+        exports.delete(reply.id);
+        return;
+      }
+      placements.push(reply);
+      schedulePlacement();
     };
   }
   return chartWorker;
 }
 
-/** Sends the plan to the chart worker; figures without a chart are emptied now. */
-export function drawCharts(plan: Plan): void {
-  seq++;
-  pending = plan;
-  const request: ChartRequest = { seq, charts: [] };
-  for (const [target, chart] of plan) {
-    const figure = $(`#${target}`);
-    if (chart === null) {
-      figure.replaceChildren();
-      delete figure.dataset.chart;
-    } else request.charts.push({ target, chart });
-  }
-  worker().postMessage(request);
+let seq = 0;
+
+/**
+ * Asks the chart worker to redraw: it builds the charts for the shown runs (the curves) and the
+ * picked run and layer (the diagnostics) and draws only those that changed.
+ */
+export function drawCharts(
+  runs: readonly RunRecord[],
+  run: string | undefined,
+  layer: string,
+): void {
+  worker().postMessage({
+    kind: 'plan',
+    seq: ++seq,
+    scale: Math.min(2, window.devicePixelRatio || 1),
+    runs: runs as RunRecord[],
+    run,
+    layer,
+  } satisfies ChartRequest);
+}
+
+type ExportReply = Exclude<ChartReply, { kind: 'chart' }>;
+const exports = new Map<number, (reply: ExportReply) => void>();
+let exportId = 0;
+
+function ask(request: Exclude<ChartRequest, { kind: 'plan' }>): Promise<ExportReply> {
+  return new Promise((resolve, reject) => {
+    exports.set(request.id, (reply) =>
+      reply.error === undefined ? resolve(reply) : reject(new Error(reply.error)),
+    );
+    worker().postMessage(request);
+  });
+}
+
+/** The runs' self-contained HTML report (@overfit/report's renderHtmlReport, in the chart worker). */
+export async function htmlReport(title: string, runs: RunRecord[]): Promise<string> {
+  const reply = await ask({ kind: 'report', id: ++exportId, title, runs });
+  return reply.kind === 'report' ? reply.html! : '';
+}
+
+/** Every chart on the page as SVG (renderSvg, in the chart worker), by figure id. */
+export async function chartSvgs(): Promise<{ target: string; svg: string }[]> {
+  const reply = await ask({ kind: 'svgs', id: ++exportId });
+  return reply.kind === 'svgs' ? reply.svgs! : [];
 }
 
 /** The health badge of the run's last epoch (the Trainer's healthFlags on per-layer norms). */

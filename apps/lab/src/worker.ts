@@ -5,6 +5,7 @@
  */
 import { Rng, type StreamingMetric, type TrainingCallback } from '@overfit/core';
 import { splitToTensors } from '@overfit/data';
+import { isStochasticLayer, mcDropoutPredict } from '@overfit/regularizers';
 import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from './backend.js';
@@ -12,7 +13,7 @@ import { augmentationPipeline, buildRun } from './build.js';
 import { AUGMENTATION_SPECS, type LabConfig } from './config.js';
 import { loadMnist } from './mnist-source.js';
 import type { FromWorker, Phase, RunSpec, ToWorker } from './protocol.js';
-import { histogram, type RunRecord, toRunEpoch } from './record.js';
+import { histogram, type McDropoutDigit, type RunRecord, toRunEpoch } from './record.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -89,6 +90,60 @@ function distributionLayerNames(model: tf.LayersModel): string[] {
   return [...activations, output];
 }
 
+/** Test digits whose MC-dropout predictions are computed; 3 least and 3 most certain are kept. */
+const MC_POOL = 100;
+const MC_SAMPLES = 30;
+
+/**
+ * MC dropout (Gal & Ghahramani) on the first test digits: the dropout-family layers stay on,
+ * MC_SAMPLES passes through softmax, the mean probability and a 90 % quantile interval per
+ * class. Undefined for a model without stochastic layers.
+ */
+async function mcDropout(
+  model: tf.LayersModel,
+  test: { x: tf.Tensor; y: tf.Tensor },
+  seed: number,
+): Promise<McDropoutDigit[] | undefined> {
+  if (!model.layers.some((l) => isStochasticLayer(l))) return undefined;
+  // A view of the same layers ending in softmax: the intervals are on probabilities.
+  const probabilities = tf.model({
+    inputs: model.inputs,
+    outputs: tf.layers.softmax().apply(model.outputs[0]!) as tf.SymbolicTensor,
+  });
+  const n = Math.min(MC_POOL, test.x.shape[0]!);
+  const x = tf.slice(test.x, 0, n);
+  const p = mcDropoutPredict(probabilities, x, {
+    seed,
+    samples: MC_SAMPLES,
+    interval: 'quantile',
+    confidence: 0.9,
+  });
+  try {
+    const [mean, lower, upper, std, pixels, labels] = await Promise.all([
+      p.mean.array() as Promise<number[][]>,
+      p.lower.array() as Promise<number[][]>,
+      p.upper.array() as Promise<number[][]>,
+      p.std.array() as Promise<number[][]>,
+      x.data(),
+      tf.slice(test.y, 0, n).data(),
+    ]);
+    const top = (i: number) => mean[i]!.indexOf(Math.max(...mean[i]!));
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => std[a]![top(a)]! - std[b]![top(b)]!,
+    );
+    const picked = [...order.slice(0, 3), ...order.slice(-3)];
+    return picked.map((i) => ({
+      label: labels[i]!,
+      pixels: Array.from(pixels.subarray(i * 784, (i + 1) * 784)),
+      mean: mean[i]!,
+      lower: lower[i]!,
+      upper: upper[i]!,
+    }));
+  } finally {
+    tf.dispose([x, p.mean, p.std, p.lower, p.upper]);
+  }
+}
+
 /** Trains one run; resolves with its record (partial when stopped). */
 async function trainRun(
   spec: RunSpec,
@@ -120,8 +175,9 @@ async function trainRun(
       const log = trainer!.history!.epochs.at(-1)!;
       phase('statistics', 'train macro-F1 on the training split');
       const trainScores = await trainer!.evaluate(splits.trainEval, { batchSize: 256 });
-      record.epochs.push(toRunEpoch(log, trainScores.macroF1));
-      post({ type: 'epoch', job, run, record });
+      const epoch = toRunEpoch(log, trainScores.macroF1);
+      record.epochs.push(epoch);
+      post({ type: 'epoch', job, run, epoch });
     },
   };
   try {
@@ -171,6 +227,9 @@ async function trainRun(
       confusionMatrix: test.confusionMatrix,
     };
     record.weightHistogram = await firstKernelHistogram(built.model);
+    phase('statistics', `MC dropout: ${MC_SAMPLES} passes over ${MC_POOL} test digits`);
+    const mc = await mcDropout(built.model, splits.test, config.seed);
+    if (mc) record.mcDropout = mc;
     record.partial = false;
     return record;
   } finally {
@@ -189,7 +248,7 @@ async function runJob(job: number, runs: RunSpec[]): Promise<void> {
     splits = await loadSplits(runs[0]!.config, job);
     for (let i = 0; i < runs.length; i++) {
       const record = await trainRun(runs[i]!, splits, job, i);
-      post({ type: 'run-done', job, run: i, record });
+      post({ type: 'run-done', job, run: i, record: { ...record, epochs: [] } });
       if (abort.signal.aborted) break;
     }
     post({ type: 'job-done', job, stopped: abort.signal.aborted });
