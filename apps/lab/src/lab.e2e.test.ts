@@ -163,7 +163,7 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
       expect(await page.getAttribute(id, 'data-points')).toBe('1');
       expect(await page.locator(`${id} canvas[role="img"]`).count()).toBe(1);
       expect(await page.locator(`${id} figcaption`).textContent()).not.toBe('');
-      expect(await page.locator(`${id} table tbody tr`).count()).toBeGreaterThan(0);
+      expect(await page.locator(`${id} details table tbody tr`).count()).toBeGreaterThan(0);
     }
     for (const id of ['#grad-chart', '#act-box', '#grad-box', '#hist-chart'])
       expect(await page.locator(`${id} canvas[role="img"]`).count()).toBe(1);
@@ -248,7 +248,7 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     }
     await page.waitForSelector('#f1-chart[data-rows="8"]');
     // One colour per run in the overlaid F1 chart's legend.
-    expect(await page.locator('#f1-chart table tbody tr').count()).toBe(8);
+    expect(await page.locator('#f1-chart details table tbody tr').count()).toBe(8);
     // The curves arrived one run at a time, overlaid.
     const seen = await page.evaluate(
       () => (window as unknown as { seriesSeen: string[] }).seriesSeen,

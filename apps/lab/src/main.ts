@@ -96,7 +96,12 @@ function ensureWorker(backend: LabConfig['backend']): void {
   backendLine.textContent = 'backend: choosing…';
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   workerBackend = backend;
-  worker.onmessage = (event: MessageEvent<FromWorker>) => onMessage(event.data);
+  worker.onmessage = (event: MessageEvent<FromWorker>) => {
+    const started = performance.now();
+    const message = event.data;
+    onMessage(message);
+    performance.measure(`lab:message ${message.type}`, { start: started });
+  };
   worker.onerror = (event) => {
     status.textContent = `worker error: ${event.message}`;
   };
@@ -153,6 +158,22 @@ function render(): void {
   performance.measure('lab:render', { start: started });
 }
 
+/** Progress and phase text, written at most once per animation frame (a batch can be faster). */
+const latestProgress: { value?: number; text?: string } = {};
+let progressQueued = false;
+
+function showProgress(value: number | undefined, text: string): void {
+  if (value !== undefined) latestProgress.value = value;
+  latestProgress.text = text;
+  if (progressQueued) return;
+  progressQueued = true;
+  requestAnimationFrame(() => {
+    progressQueued = false;
+    if (latestProgress.value !== undefined) progress.value = latestProgress.value;
+    phaseLine.textContent = latestProgress.text ?? '';
+  });
+}
+
 function fmt(v: number | undefined): string {
   return v === undefined ? '–' : v.toFixed(4);
 }
@@ -179,7 +200,7 @@ function onMessage(m: FromWorker): void {
     case 'paused':
       buttons.pause.textContent = m.paused ? 'Resume' : 'Pause';
       buttons.pause.setAttribute('aria-pressed', String(m.paused));
-      if (m.paused) phaseLine.textContent = `${phaseLine.textContent} (paused)`;
+      if (m.paused) showProgress(undefined, `${latestProgress.text ?? ''} (paused)`);
       return;
     case 'preview':
       drawPreview(m);
@@ -198,13 +219,15 @@ function onMessage(m: FromWorker): void {
   const prefix = job.runs.length > 1 ? `run ${run + 1}/${job.runs.length} (${name}): ` : '';
   switch (m.type) {
     case 'progress':
-      progress.value = (m.epoch + (m.batch + 1) / m.batches) / m.epochs;
-      phaseLine.textContent = `${prefix}epoch ${m.epoch + 1}/${m.epochs}, batch ${m.batch + 1}/${m.batches}${m.loss === undefined ? '' : `, loss ${m.loss.toFixed(4)}`}`;
+      showProgress(
+        (m.epoch + (m.batch + 1) / m.batches) / m.epochs,
+        `${prefix}epoch ${m.epoch + 1}/${m.epochs}, batch ${m.batch + 1}/${m.batches}${m.loss === undefined ? '' : `, loss ${m.loss.toFixed(4)}`}`,
+      );
       return;
     case 'phase':
       if (m.phase === 'loading' && m.detail?.includes('images'))
         $('#data-line').textContent = m.detail;
-      phaseLine.textContent = `${prefix}${m.phase}${m.detail ? `: ${m.detail}` : ''}`;
+      showProgress(undefined, `${prefix}${m.phase}${m.detail ? `: ${m.detail}` : ''}`);
       return;
     case 'epoch':
     case 'run-done': {
@@ -235,7 +258,7 @@ function onMessage(m: FromWorker): void {
       else if (job.kind === 'compare' && job.runs.length > 1)
         status.textContent = `comparison done (${job.runs.length} runs); last: ${status.textContent}`;
       status.dataset.done = m.stopped ? 'stopped' : 'done';
-      phaseLine.textContent = m.stopped ? 'stopped' : 'done';
+      showProgress(m.stopped ? undefined : 1, m.stopped ? 'stopped' : 'done');
       job = undefined;
       setBusy(false);
       scheduleRender();
@@ -270,7 +293,7 @@ function start(kind: JobKind, runs: RunSpec[], records: RunRecord[]): void {
   status.textContent = '';
   delete status.dataset.macroF1;
   delete status.dataset.done;
-  progress.value = 0;
+  showProgress(0, '');
   setBusy(true);
   send({ type: 'train', job: job.id, runs });
 }
@@ -313,7 +336,7 @@ buttons.pause.addEventListener('click', () => {
   send({ type: buttons.pause.getAttribute('aria-pressed') === 'true' ? 'resume' : 'pause' });
 });
 buttons.stop.addEventListener('click', () => {
-  phaseLine.textContent = 'stopping at the next step…';
+  showProgress(undefined, 'stopping at the next step…');
   send({ type: 'stop' });
 });
 runSelect.addEventListener('change', () => {

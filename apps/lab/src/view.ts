@@ -42,7 +42,9 @@ function placeChart(reply: Extract<ChartReply, { kind: 'chart' }>): void {
   }
   let canvas = figure.querySelector('canvas');
   if (!canvas) {
-    figure.innerHTML = `<canvas role="img"></canvas><figcaption id="${target}-caption"></figcaption><div class="sr-only"></div>`;
+    // The data table in a closed <details> (as in @overfit/report's HTML): in the page for
+    // screen readers and copying, and no layout cost until opened.
+    figure.innerHTML = `<canvas role="img"></canvas><figcaption id="${target}-caption"></figcaption><details><summary></summary><div class="data"></div></details>`;
     canvas = figure.querySelector('canvas')!;
     canvas.setAttribute('aria-describedby', `${target}-caption`);
   }
@@ -52,7 +54,8 @@ function placeChart(reply: Extract<ChartReply, { kind: 'chart' }>): void {
   canvas.setAttribute('aria-label', meta.title);
   canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
   figure.querySelector('figcaption')!.textContent = meta.caption;
-  figure.querySelector('.sr-only')!.innerHTML = renderTableHtml(meta.table, `Data: ${meta.title}`);
+  figure.querySelector('summary')!.textContent = `Data: ${meta.title}`;
+  figure.querySelector('.data')!.innerHTML = renderTableHtml(meta.table);
   figure.dataset.chart = meta.id;
   figure.dataset.rows = String(meta.table.rows.length);
   figure.dataset.seq = String(reply.seq);
