@@ -356,16 +356,18 @@ function requestPreview(): void {
   });
 }
 
-function digitCanvas(pixels: readonly number[], label: string): HTMLCanvasElement {
+/** A 28x28 digit (grey levels 0..255 from `offset` in `pixels`) drawn dark on white. */
+function digitCanvas(pixels: ArrayLike<number>, label: string, offset = 0): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = canvas.height = 28;
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', label);
   const ctx = canvas.getContext('2d')!;
   const image = ctx.createImageData(28, 28);
+  const rgba = new Uint32Array(image.data.buffer);
   for (let i = 0; i < 784; i++) {
-    const v = 255 - Math.round(Math.min(1, Math.max(0, pixels[i]!)) * 255);
-    image.data.set([v, v, v, 255], i * 4);
+    const v = 255 - pixels[offset + i]!;
+    rgba[i] = 0xff000000 | (v << 16) | (v << 8) | v; // little-endian RGBA
   }
   ctx.putImageData(image, 0, 0);
   return canvas;
@@ -390,7 +392,8 @@ function renderMcDropout(run: RunRecord | undefined): void {
     const cell = ([p, k]: readonly [number, number]) =>
       `${k}: ${p.toFixed(3)} [${d.lower[k]!.toFixed(3)}, ${d.upper[k]!.toFixed(3)}]`;
     const row = body.insertRow();
-    row.insertCell().append(digitCanvas(d.pixels, `test digit, true class ${d.label}`));
+    const grey = d.pixels.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    row.insertCell().append(digitCanvas(grey, `test digit, true class ${d.label}`));
     row.insertCell().textContent = String(d.label);
     row.insertCell().textContent = cell(ranked[0]!);
     row.insertCell().textContent = cell(ranked[1]!);
@@ -402,11 +405,12 @@ function drawPreview(m: Extract<FromWorker, { type: 'preview' }>): void {
   $('#preview-spec').textContent =
     `augmentation: ${m.spec} (seed ${previewSeed}; top: original, bottom: augmented)`;
   const grid = $('#preview-grid');
+  const count = m.labels.length;
   grid.replaceChildren(
-    ...m.originals.map((o, i) => digitCanvas(o, `digit ${m.labels[i]}, original`)),
-    ...m.augmented.map((a, i) => digitCanvas(a, `digit ${m.labels[i]}, augmented`)),
+    ...m.labels.map((l, i) => digitCanvas(m.originals, `digit ${l}, original`, i * 784)),
+    ...m.labels.map((l, i) => digitCanvas(m.augmented, `digit ${l}, augmented`, i * 784)),
   );
-  grid.style.setProperty('--columns', String(m.originals.length));
+  grid.style.setProperty('--columns', String(count));
   grid.dataset.seed = String(previewSeed);
 }
 

@@ -55,9 +55,9 @@ export type FromWorker =
   | { type: 'error'; job?: number; message: string }
   | {
       type: 'preview';
-      /** `count` pairs of 28x28 images in [0, 1], row-major: original, augmented. */
-      originals: number[][];
-      augmented: number[][];
+      /** `count` 28x28 images each, row-major, grey levels 0..255 (transferred, not copied). */
+      originals: Uint8ClampedArray;
+      augmented: Uint8ClampedArray;
       labels: number[];
       spec: string;
     };

@@ -275,17 +275,19 @@ async function preview(message: Extract<ToWorker, { type: 'preview' }>): Promise
       : tf.clone(x);
     const [orig, aug] = await Promise.all([x.data(), out.data()]);
     out.dispose();
-    const images = (flat: ArrayLike<number>) =>
-      Array.from({ length: data.test.count }, (_, i) =>
-        Array.from(Array.prototype.slice.call(flat, i * 784, (i + 1) * 784) as number[]),
-      );
-    post({
-      type: 'preview',
-      originals: images(orig),
-      augmented: images(aug),
-      labels: Array.from(data.test.labels),
-      spec: AUGMENTATION_SPECS[message.augmentation] ?? 'none',
-    });
+    const bytes = (flat: Float32Array) => Uint8ClampedArray.from(flat, (v) => Math.round(v * 255));
+    const originals = bytes(orig as Float32Array);
+    const augmented = bytes(aug as Float32Array);
+    self.postMessage(
+      {
+        type: 'preview',
+        originals,
+        augmented,
+        labels: Array.from(data.test.labels),
+        spec: AUGMENTATION_SPECS[message.augmentation] ?? 'none',
+      } satisfies FromWorker,
+      [originals.buffer, augmented.buffer],
+    );
   } finally {
     x.dispose();
   }
