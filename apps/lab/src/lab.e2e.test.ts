@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -42,19 +42,71 @@ function serve(dir: string, log: string[]): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Records every main-thread long task (> 50 ms, the browser's threshold) from now on. */
+/**
+ * Records every main-thread long task (> 50 ms, the browser's threshold) from now on, and the
+ * long animation frames with the time the page's own scripts took in each.
+ */
 async function watchLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
+    const w = window as unknown as {
+      longTasks: number[];
+      frames: { ms: number; scripts: number; text: string }[];
+    };
     w.longTasks = [];
+    w.frames = [];
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.longTasks.push(e.duration);
     }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => {
+      for (const f of list.getEntries() as (PerformanceEntry & {
+        styleAndLayoutStart: number;
+        scripts: { invoker: string; duration: number }[];
+      })[]) {
+        const layout = f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0;
+        const scripts = f.scripts.reduce((sum, s) => sum + s.duration, 0);
+        const names = f.scripts.map((s) => `${s.invoker} ${Math.round(s.duration)} ms`);
+        w.frames.push({
+          ms: f.duration,
+          scripts,
+          text: `${Math.round(f.duration)} ms frame: style+layout+paint ${Math.round(layout)} ms; scripts: ${names.join(', ') || 'none'}`,
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
   });
 }
 
-const longTasks = (page: Page) =>
-  page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+/**
+ * The main thread's longest task so far (wall clock) and the most script time the page spent
+ * in one frame; the frames over 100 ms are logged with what ran in them.
+ */
+async function mainThread(page: Page): Promise<{ longestTask: number; longestScripts: number }> {
+  const { tasks, frames } = await page.evaluate(() => {
+    const w = window as unknown as {
+      longTasks: number[];
+      frames: { ms: number; scripts: number; text: string }[];
+    };
+    return { tasks: w.longTasks, frames: w.frames };
+  });
+  const longestTask = Math.max(0, ...tasks);
+  const longestScripts = Math.max(0, ...frames.map((f) => f.scripts));
+  const slow = frames.filter((f) => f.ms > 100).map((f) => f.text);
+  console.log(
+    `main thread: ${tasks.length} long tasks, longest ${Math.round(longestTask)} ms; page scripts at most ${Math.round(longestScripts)} ms per frame; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores` +
+      (slow.length ? `\n  ${slow.join('\n  ')}` : ''),
+  );
+  return { longestTask, longestScripts };
+}
+
+/**
+ * No main-thread task over 100 ms. The page's own script time per frame is checked always; the
+ * wall-clock task length only when the machine is not oversubscribed (load average at most the
+ * core count): with 8 runnable processes on 2 cores every task takes ~4x its CPU time, so that
+ * number would measure the neighbours, not the page.
+ */
+function expectResponsive(m: { longestTask: number; longestScripts: number }): void {
+  expect(m.longestScripts).toBeLessThanOrEqual(100);
+  if (loadavg()[0]! <= cpus().length) expect(m.longestTask).toBeLessThanOrEqual(100);
+}
 
 /** Data URLs of the preview grid's canvases (originals first, then augmented). */
 const previewPixels = (page: Page) =>
@@ -152,8 +204,8 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     const macroF1 = Number(await page.getAttribute('#status', 'data-macro-f1'));
     expect(macroF1).toBeGreaterThan(0.3);
     expect(await status.textContent()).toContain(macroF1.toFixed(4));
-    const tasks = await longTasks(page);
-    expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(100);
+    const responsiveness = await mainThread(page);
+    expectResponsive(responsiveness);
 
     // The charts drew the epoch (@overfit/report, drawn in the chart worker): curves,
     // gradient norms, the layer's box plots, the weight histogram, the confusion matrix; each
@@ -177,7 +229,7 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     await page.screenshot({ path: docsScreenshot('lab-trained.png'), fullPage: true });
     console.log(
       `lab ${backend}: 1 epoch on 540 images (784-32-32-10), test macro-F1 ${macroF1.toFixed(4)}; ` +
-        `main-thread long tasks during training: ${tasks.length} (max ${Math.max(0, ...tasks).toFixed(0)} ms)`,
+        `longest main-thread task ${Math.round(responsiveness.longestTask)} ms`,
     );
     await context.close();
   });
@@ -257,8 +309,8 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     expect(await page.getAttribute('#f1-chart', 'data-series')).toBe('4');
     expect(await page.getAttribute('#f1-chart', 'data-points')).toBe('8');
     expect(await page.textContent('#err-l2')).toBe('');
-    const tasks = await longTasks(page);
-    expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(100);
+    const responsiveness = await mainThread(page);
+    expectResponsive(responsiveness);
     await page.screenshot({ path: docsScreenshot('lab-compare.png'), fullPage: true });
 
     // A fresh page in the same profile: the gzip'd files come from the Cache API, not the server.
@@ -277,7 +329,7 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     expect(requests.filter((p) => p.endsWith('.gz')).length).toBe(before);
     expect(errors).toEqual([]);
     console.log(
-      `lab wasm compare (270 images, 2 epochs, 784-32-10): ${rows.map((r) => `${r.run} test F1 ${r.cells[testF1]}`).join(', ')}; long tasks ${tasks.length} (max ${Math.max(0, ...tasks).toFixed(0)} ms)`,
+      `lab wasm compare (270 images, 2 epochs, 784-32-10): ${rows.map((r) => `${r.run} test F1 ${r.cells[testF1]}`).join(', ')}; longest main-thread task ${Math.round(responsiveness.longestTask)} ms`,
     );
     await context.close();
   });
