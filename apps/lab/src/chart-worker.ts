@@ -8,6 +8,7 @@
 import {
   type Chart,
   type DataTable,
+  type RunEpoch,
   type RunRecord,
   renderHtmlReport,
   renderSvg,
@@ -27,13 +28,16 @@ export interface ChartMeta {
 }
 
 export type ChartRequest =
+  /** The runs whose curves are overlaid, kept here and updated one epoch at a time. */
+  | { kind: 'runs'; runs: RunRecord[] }
+  | { kind: 'epoch'; index: number; epoch: RunEpoch; name: string }
+  /** A run's end: everything but its epochs. */
+  | { kind: 'run-done'; index: number; record: RunRecord }
   | {
       kind: 'plan';
       seq: number;
       /** Device pixels per CSS pixel. */
       scale: number;
-      /** Runs whose curves are overlaid. */
-      runs: RunRecord[];
       /** The run (by name) and layer the diagnostics panels show. */
       run: string | undefined;
       layer: string;
@@ -120,9 +124,12 @@ async function drain(): Promise<void> {
   draining = false;
 }
 
+/** The page's shown runs (a copy, kept current by 'runs' / 'epoch' / 'run-done'). */
+let runs: RunRecord[] = [];
+
 function plan(request: Extract<ChartRequest, { kind: 'plan' }>): void {
-  const run = request.runs.find((r) => r.name === request.run);
-  for (const [target, chart] of planCharts(request.runs, run, request.layer)) {
+  const run = runs.find((r) => r.name === request.run);
+  for (const [target, chart] of planCharts(runs, run, request.layer)) {
     const json = chart === null ? '' : JSON.stringify(chart);
     if (drawn.get(target) === json) continue;
     drawn.set(target, json);
@@ -137,7 +144,13 @@ function plan(request: Extract<ChartRequest, { kind: 'plan' }>): void {
 self.onmessage = async (event: MessageEvent<ChartRequest>) => {
   const request = event.data;
   try {
-    if (request.kind === 'plan') plan(request);
+    if (request.kind === 'runs') runs = request.runs;
+    else if (request.kind === 'epoch') {
+      runs[request.index] ??= { name: request.name, epochs: [], partial: true };
+      runs[request.index]!.epochs.push(request.epoch);
+    } else if (request.kind === 'run-done')
+      runs[request.index] = { ...request.record, epochs: runs[request.index]?.epochs ?? [] };
+    else if (request.kind === 'plan') plan(request);
     else if (request.kind === 'report') {
       const html = await renderHtmlReport({ title: request.title, runs: request.runs });
       self.postMessage({ kind: 'report', id: request.id, html } satisfies ChartReply);
@@ -147,7 +160,7 @@ self.onmessage = async (event: MessageEvent<ChartRequest>) => {
       self.postMessage({ kind: 'svgs', id: request.id, svgs } satisfies ChartReply);
     }
   } catch (error) {
-    if (request.kind === 'plan') throw error;
+    if (request.kind !== 'report' && request.kind !== 'svgs') throw error;
     self.postMessage({
       kind: request.kind,
       id: request.id,

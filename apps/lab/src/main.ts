@@ -18,6 +18,7 @@ import { buildForm, readRaw, showErrors, writeRaw } from './form.js';
 import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
 import type { RunRecord } from './record.js';
 import {
+  chartRuns,
   chartSvgs,
   drawCharts,
   htmlReport,
@@ -139,7 +140,7 @@ function render(): void {
   if (followLatest && names.length > 0) runSelect.value = names.at(-1)!;
   const run = shown.find((r) => r.name === runSelect.value);
   syncOptions(layerSelect, run ? distributionLayers(run).map((l) => l.name) : []);
-  drawCharts(shown, run?.name, layerSelect.value);
+  drawCharts(run?.name, layerSelect.value);
   for (const id of ['#loss-chart', '#f1-chart', '#gap-chart']) mark(id, shown);
   // Each record message is a fresh object: redraw a table only when its records changed.
   if (run !== lastRun) {
@@ -244,6 +245,12 @@ function onMessage(m: FromWorker): void {
         m.type === 'epoch'
           ? { ...previous, epochs: [...previous.epochs, m.epoch] }
           : { ...m.record, epochs: previous.epochs };
+      if (job.records === shown)
+        chartRuns(
+          m.type === 'epoch'
+            ? { kind: 'epoch', index: i, epoch: m.epoch, name: spec.name }
+            : { kind: 'run-done', index: i, record: m.record },
+        );
       if (m.type === 'run-done' && !m.record.partial) {
         const t = m.record.test;
         status.textContent = `${m.record.name}: test macro-F1 ${fmt(t?.macroF1)}, accuracy ${fmt(t?.accuracy)} (${t?.confusionMatrix?.flat().reduce((a, b) => a + b, 0) ?? 0} test images)`;
@@ -289,6 +296,7 @@ function readConfig(skip: readonly (keyof LabConfig)[] = []): LabConfig | undefi
 
 function start(kind: JobKind, runs: RunSpec[], records: RunRecord[]): void {
   ensureWorker(runs[0]!.config.backend);
+  chartRuns({ kind: 'runs', runs: shown });
   job = { id: nextJob++, kind, runs, records, offset: records.length };
   status.textContent = '';
   delete status.dataset.macroF1;

@@ -98,19 +98,24 @@ function worker(): Worker {
 let seq = 0;
 
 /**
- * Asks the chart worker to redraw: it builds the charts for the shown runs (the curves) and the
+ * Keeps the chart worker's copy of the shown runs current: the whole list when the page shows
+ * another one, then one epoch or one run's end at a time (the page never re-sends history).
+ */
+export function chartRuns(
+  update: Extract<ChartRequest, { kind: 'runs' | 'epoch' | 'run-done' }>,
+): void {
+  worker().postMessage(update);
+}
+
+/**
+ * Asks the chart worker to redraw: it builds the charts for its runs (the curves) and the
  * picked run and layer (the diagnostics) and draws only those that changed.
  */
-export function drawCharts(
-  runs: readonly RunRecord[],
-  run: string | undefined,
-  layer: string,
-): void {
+export function drawCharts(run: string | undefined, layer: string): void {
   worker().postMessage({
     kind: 'plan',
     seq: ++seq,
     scale: Math.min(2, window.devicePixelRatio || 1),
-    runs: runs as RunRecord[],
     run,
     layer,
   } satisfies ChartRequest);
@@ -120,7 +125,7 @@ type ExportReply = Exclude<ChartReply, { kind: 'chart' }>;
 const exports = new Map<number, (reply: ExportReply) => void>();
 let exportId = 0;
 
-function ask(request: Exclude<ChartRequest, { kind: 'plan' }>): Promise<ExportReply> {
+function ask(request: Extract<ChartRequest, { kind: 'report' | 'svgs' }>): Promise<ExportReply> {
   return new Promise((resolve, reject) => {
     exports.set(request.id, (reply) =>
       reply.error === undefined ? resolve(reply) : reject(new Error(reply.error)),
