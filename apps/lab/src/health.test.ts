@@ -36,7 +36,7 @@ describe('lab health badge', () => {
       }),
     ).toEqual({
       state: 'vanishing',
-      text: 'vanishing gradients: hidden_1 (first/last layer norm ratio 2e-4)',
+      text: 'vanishing gradients: hidden_1 (first/last layer norm ratio 2.000e-4)',
     });
     expect(
       healthBadge({

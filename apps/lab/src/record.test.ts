@@ -31,7 +31,6 @@ describe('lab run records', () => {
     expect(toRunEpoch({ epoch: 2, loss: 0.5 })).toEqual({
       epoch: 3,
       loss: 0.5,
-      penalty: 0,
       dataLoss: 0.5,
     });
   });
