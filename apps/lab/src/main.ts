@@ -110,14 +110,17 @@ function ensureWorker(backend: LabConfig['backend']): void {
 }
 
 let renderQueued = false;
-/** Redraws at most once per animation frame, however many messages arrived. */
+/**
+ * Redraws at most once per 50 ms however many messages arrived, in a task of its own (not in
+ * the animation frame, where the chart placements and progress text run).
+ */
 function scheduleRender(): void {
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
+  setTimeout(() => {
     renderQueued = false;
     render();
-  });
+  }, 50);
 }
 
 /** Marks a curve figure with what it shows (series = runs, points = epochs drawn). */
