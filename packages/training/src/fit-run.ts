@@ -11,6 +11,7 @@ import { CallbackList } from './callbacks.js';
 import { DiagnosticsSession } from './diagnostics/session.js';
 import { type EvalPlan, evaluateData } from './evaluate.js';
 import { METRIC_KEYS } from './history.js';
+import { meanLoss } from './meter.js';
 import type { ResolvedArgs, ResolvedFitOptions } from './options.js';
 import { assertTrainingKernels } from './required-kernels.js';
 import type { LayerConstraint, StepPlan } from './step.js';
@@ -24,6 +25,8 @@ export interface EpochTotals {
   lossSum: number;
   penaltySum: number;
   correct: number;
+  /** Class-weighted sums (with class weights). */
+  weighted?: { dataSum: number; weightSum: number };
 }
 
 /** Per-`fit` state shared by the epochs. */
@@ -175,16 +178,21 @@ async function prepareChecked(
     numClasses: a.numClasses,
   });
   const layerLosses = tf.tidy(() => a.model.calculateLosses().length);
+  // Made last: nothing after it can throw, so it cannot leak.
+  const classWeights = a.classWeight && tf.tensor1d(a.classWeight.weights as number[]);
   return {
     opts,
     train,
     validation,
-    plan,
+    plan:
+      classWeights === undefined
+        ? plan
+        : { ...plan, classWeight: { weights: classWeights, perSample: a.classWeight!.perSample } },
     bounds: batchBounds(train.size, opts.batchSize),
     callbacks: new CallbackList([...a.callbacks, ...opts.callbacks]),
     hasPenalty: a.penalties.length > 0 || a.lossHook !== undefined || layerLosses > 0,
     diagnostics,
-    owned,
+    owned: classWeights === undefined ? owned : [...owned, classWeights],
     samplesSeen: 0,
     lastYield: performance.now(),
   };
@@ -220,7 +228,7 @@ export async function epochLog(
 ): Promise<EpochLog> {
   const log: EpochLog = {
     epoch,
-    loss: t.lossSum / t.samples,
+    loss: meanLoss(t),
     samples: t.samples,
     steps: t.steps,
     durationMs: 0,

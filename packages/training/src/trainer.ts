@@ -21,7 +21,7 @@ import {
   prepareFit,
 } from './fit-run.js';
 import { epochLogs, HistoryRecorder, logKeys } from './history.js';
-import type { WindowReading } from './meter.js';
+import { meanLoss, type WindowReading } from './meter.js';
 import {
   type ResolvedArgs,
   resolveFitOptions,
@@ -47,6 +47,11 @@ function addReading(totals: EpochTotals, r: WindowReading): void {
   totals.lossSum += r.lossSum;
   totals.penaltySum += r.penaltySum;
   totals.correct += r.correct;
+  if (r.weighted !== undefined) {
+    const w = (totals.weighted ??= { dataSum: 0, weightSum: 0 });
+    w.dataSum += r.weighted.dataSum;
+    w.weightSum += r.weighted.weightSum;
+  }
 }
 
 /**
@@ -273,7 +278,7 @@ export class Trainer {
         };
         if (last || (opts.logEvery !== undefined && (b + 1) % opts.logEvery === 0)) {
           const r = await read();
-          batchLogs.loss = progress.loss = r.lossSum / r.samples;
+          batchLogs.loss = progress.loss = meanLoss(r);
           if (this.args.classification) batchLogs.accuracy = r.correct / r.samples;
         }
         await diagnostics?.afterStep(b);

@@ -1,9 +1,15 @@
 import type { Parameter, TrainingCallback } from '@overfit/core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import type { EpochDiagnostics, GradientStep } from './diagnostics/types.js';
 
-/** A data loss: `(yTrue, yPred) => Scalar`, the mean over the batch. */
-export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
+/**
+ * A data loss: `(yTrue, yPred) =>` the mean over the batch (a Scalar), or the per-sample
+ * losses `[B]` (which the Trainer averages, or weights with `classWeight`).
+ */
+export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar | Tensor1D;
+
+/** A loss as the Trainer runs it: the batch mean. */
+export type MeanLossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
 /**
  * Names of the built-in losses (see {@link resolveLoss}): `softmaxCrossEntropy` takes logits,
