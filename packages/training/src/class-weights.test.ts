@@ -58,7 +58,7 @@ describe('classWeight in the Trainer (PyTorch CrossEntropyLoss(weight=w))', () =
   it('the gradient of one full-batch step matches torch (W <- I - grad)', async () => {
     const { kernel } = await epochLoss({ classWeight: fixture.weights }, N, 1);
     const want = fixture.gradKernel.flatMap((row, i) => row.map((g, j) => (i === j ? 1 : 0) - g));
-    kernel.forEach((v, i) => expectClose(v, want[i]!));
+    for (const [i, v] of kernel.entries()) expectClose(v, want[i]!);
   });
 
   it('a record gives weights by class id (ids left out weigh 1)', async () => {

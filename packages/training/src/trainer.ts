@@ -48,9 +48,10 @@ function addReading(totals: EpochTotals, r: WindowReading): void {
   totals.penaltySum += r.penaltySum;
   totals.correct += r.correct;
   if (r.weighted !== undefined) {
-    const w = (totals.weighted ??= { dataSum: 0, weightSum: 0 });
+    const w = totals.weighted ?? { dataSum: 0, weightSum: 0 };
     w.dataSum += r.weighted.dataSum;
     w.weightSum += r.weighted.weightSum;
+    totals.weighted = w;
   }
 }
 
