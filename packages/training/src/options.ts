@@ -39,6 +39,7 @@ import type {
   MeanLossFn,
   Progress,
 } from './types.js';
+import { checkUnfreezeSchedule, type UnfreezeStep } from './unfreezing.js';
 
 /** Arguments of the {@link Trainer} constructor. */
 export interface TrainerArgs {
@@ -130,6 +131,7 @@ export interface ResolvedFitOptions {
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ((p: Progress) => void) | undefined;
   readonly logEvery: number | undefined;
+  readonly unfreeze: readonly UnfreezeStep[];
 }
 
 const TRAINER_KEYS = [
@@ -159,6 +161,7 @@ const FIT_KEYS = [
   'signal',
   'onProgress',
   'logEvery',
+  'unfreeze',
 ];
 
 function isFunction(value: unknown): value is (...args: never[]) => unknown {
@@ -467,5 +470,6 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
     signal,
     onProgress: options.onProgress,
     logEvery,
+    unfreeze: checkUnfreezeSchedule(options.unfreeze, epochs),
   };
 }

@@ -1,7 +1,7 @@
 // The README example, run as written (so the documented code keeps working).
 
 import type { Parameter } from '@overfit/core';
-import { mlp } from '@overfit/models';
+import { freeze, mlp, replaceHead } from '@overfit/models';
 import { labelSmoothingLoss } from '@overfit/regularizers';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +103,27 @@ describe('README example', () => {
     expect(Number.isFinite(h2.history.loss![0]!)).toBe(true);
     tf.dispose([x, y]);
     model.dispose();
+  });
+
+  it('gradual unfreezing (README "Gradual unfreezing")', async () => {
+    const x = tf.randomNormal([64, 2], 0, 1, 'float32', 5);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, 1), 0), 'int32'));
+    const data = { x, y };
+    const pretrained = mlp({ inputShape: [2], hiddenUnits: [8, 8], outputUnits: 5, seed: 1 });
+
+    const model = replaceHead(pretrained, { units: 3, seed: 2 });
+    freeze(model, (name) => name !== 'output'); // feature extraction first
+    const trainer = new Trainer({ model, optimizer: tf.train.adam(1e-2), seed: 1 });
+    await trainer.fit(data, {
+      epochs: 6,
+      unfreeze: [
+        { epoch: 2, layers: ['hidden_2'] }, // partial fine-tuning
+        { epoch: 4, layers: /^hidden_/ }, // full fine-tuning
+      ],
+    });
+    expect(model.trainableWeights).toHaveLength(6);
+    tf.dispose([x, y]);
+    model.dispose();
+    pretrained.getLayer('output').dispose();
   });
 });

@@ -19,6 +19,7 @@ import {
   type FitRun,
   metricKeys,
   prepareFit,
+  refreshVariables,
 } from './fit-run.js';
 import { epochLogs, HistoryRecorder, logKeys } from './history.js';
 import { meanLoss, type WindowReading } from './meter.js';
@@ -32,6 +33,7 @@ import { RollbackWindow } from './rollback.js';
 import { trainStep } from './step.js';
 import { checkData } from './targets.js';
 import type { EvaluateResult, FitData, FitOptions, History, Progress } from './types.js';
+import { layersToUnfreeze, OptimizerOrder } from './unfreezing.js';
 
 /** How often (ms of wall time) the loop lets the event loop run: UI events, an abort click. */
 const YIELD_EVERY_MS = 100;
@@ -75,9 +77,11 @@ export class Trainer {
   private readonly args: ResolvedArgs;
   private running = false;
   private recorder: HistoryRecorder | undefined;
+  private readonly order: OptimizerOrder;
 
   constructor(args: TrainerArgs) {
     this.args = resolveTrainerArgs(args);
+    this.order = new OptimizerOrder(this.args.optimizer);
   }
 
   get model(): LayersModel {
@@ -134,7 +138,7 @@ export class Trainer {
     this.running = true;
     let run: FitRun | undefined;
     try {
-      run = await prepareFit(this.args, data, opts);
+      run = await prepareFit(this.args, data, opts, this.order);
       return await this.runFit(run);
     } finally {
       run?.diagnostics?.dispose();
@@ -207,7 +211,10 @@ export class Trainer {
         recorder.stop('aborted');
         break;
       }
+      for (const l of layersToUnfreeze(run.unfreezing, epoch, opts.initialEpoch))
+        l.trainable = true;
       await callbacks.onEpochBegin(epoch);
+      refreshVariables(this.args, run, this.order);
       const started = performance.now();
       const totals = await this.runEpoch(run, epoch);
       if (totals === 'aborted') {
