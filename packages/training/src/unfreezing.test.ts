@@ -143,21 +143,21 @@ describe('gradual unfreezing (fit options.unfreeze)', () => {
     disposables.push(data);
     const model = headOnly();
     const trainer = new Trainer({ model, optimizer: tf.train.adam(0.01), seed: 1 });
-    const fit = (unfreeze: unknown, epochs = 3) =>
+    const fitWith = (unfreeze: unknown, epochs = 3) =>
       trainer.fit(data, { epochs, batchSize: 10, unfreeze: unfreeze as [] });
-    await expect(fit([{ epoch: 1, layers: ['hidden_9'] }])).rejects.toThrow(
+    await expect(fitWith([{ epoch: 1, layers: ['hidden_9'] }])).rejects.toThrow(
       /options.unfreeze\[0\].layers must be a layer of the model \(hidden_1, hidden_1_activation/,
     );
-    await expect(fit([{ epoch: 3, layers: ['hidden_1'] }])).rejects.toThrow(
+    await expect(fitWith([{ epoch: 3, layers: ['hidden_1'] }])).rejects.toThrow(
       /options.unfreeze\[0\].epoch must be/,
     );
-    await expect(fit([{ epoch: 1, layers: /nothing/ }])).rejects.toThrow(/at least one layer/);
-    await expect(fit({ 1: 'hidden_1' })).rejects.toThrow(/options.unfreeze must be an array/);
+    await expect(fitWith([{ epoch: 1, layers: /nothing/ }])).rejects.toThrow(/at least one layer/);
+    await expect(fitWith({ 1: 'hidden_1' })).rejects.toThrow(/options.unfreeze must be an array/);
     expect(trainer.history).toBeUndefined(); // nothing trained
-    await fit([{ epoch: 1, layers: ['hidden_2'] }]);
+    await fitWith([{ epoch: 1, layers: ['hidden_2'] }]);
     model.getLayer('hidden_2').trainable = false;
-    await expect(fit([])).rejects.toThrow(OverfitError);
-    await expect(fit([])).rejects.toThrow(/'hidden_2\/kernel.*' stopped being trainable/);
+    await expect(fitWith([])).rejects.toThrow(OverfitError);
+    await expect(fitWith([])).rejects.toThrow(/'hidden_2\/kernel.*' stopped being trainable/);
     const withDiagnostics = new Trainer({
       model,
       optimizer: tf.train.sgd(0.1),
