@@ -120,6 +120,32 @@ describe('ModelCheckpoint in the Trainer', () => {
     fresh.dispose();
   });
 
+  it('saves the whole model from the Trainer too (it reloads with tf.loadLayersModel)', async () => {
+    const train = noisyLine(16, 6);
+    const model = regressor();
+    const dir = join(root, 'trainer-model');
+    const ckpt = new ModelCheckpoint({
+      filepath: dir,
+      saveBestOnly: false,
+      handler: directoryHandler,
+    });
+    const trainer = new Trainer({
+      model,
+      optimizer: tf.train.adam(0.01),
+      loss: 'meanSquaredError',
+      seed: 2,
+    });
+    // Every epoch, no validation data needed: the directory holds the last epoch's model.
+    await trainer.fit(train, { epochs: 4, batchSize: 8, callbacks: [ckpt] });
+    expect(ckpt.saved.map((s) => s.epoch)).toEqual([0, 1, 2, 3]);
+    const loaded = await tf.loadLayersModel(directoryHandler(dir));
+    expectSamePredictions(model, loaded, train.x);
+    expect(loaded.weights.map((w) => w.shape)).toEqual(model.weights.map((w) => w.shape));
+    tf.dispose([train.x, train.y]);
+    model.dispose();
+    loaded.dispose();
+  });
+
   it('valLoss without validation data fails before the first step', async () => {
     const train = noisyLine(16, 5);
     const model = regressor();
