@@ -27,3 +27,4 @@ export type {
   Progress,
   StopReason,
 } from './types.js';
+export type { UnfreezeStep } from './unfreezing.js';
