@@ -65,6 +65,7 @@ export class UsageError extends OverfitError {}
 
 export const USAGE = `usage: overfit train [options]
        overfit doctor        which backends load here and why not (Vulkan drivers, WebGPU adapter, kernels)
+       overfit sweep|worker  grids of trainings on local processes or through Redis (see overfit sweep --help)
 
 Trains an MLP (784-hidden x depth-10) on real MNIST and reports validation macro-F1 per epoch
 and the final test macro-F1 and accuracy.
