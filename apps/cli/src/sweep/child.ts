@@ -21,7 +21,8 @@ export type ChildMessage =
   | { type: 'failed'; task: number; error: string; permanent: boolean };
 
 function send(message: ChildMessage): void {
-  process.send?.(message);
+  // The parent may be gone (kill -9): then there is no one to tell, and 'disconnect' exits.
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
 if (!process.send) {

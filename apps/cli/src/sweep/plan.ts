@@ -180,10 +180,9 @@ export function planSweep(spec: SweepSpec): PlannedRun[] {
   checkGrid(spec.grid, spec.base, problems);
   for (const [index, point] of spec.configurations.entries()) {
     for (const key of Object.keys(point)) {
+      // A configuration's own values override the base flags (it is spelled out on purpose).
       if (!(GRID_KEYS as readonly string[]).includes(key))
         problems.push(`configurations[${index}] key ${JSON.stringify(key)} is not a grid key`);
-      else if (flagGiven(spec.base, key))
-        problems.push(`configurations[${index}] sets ${key}, which is also given as a flag`);
     }
   }
   const varied = [...spec.grid.map(([key]) => key), ...spec.configurations.flatMap(Object.keys)];

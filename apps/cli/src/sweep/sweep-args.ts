@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import {
   BASE_KEYS,
@@ -181,6 +181,10 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
   if (protocol !== 'redis:' && protocol !== 'rediss:')
     problems.push(
       `--redis must be a redis:// or rediss:// (TLS) URL, got ${JSON.stringify(redactUrl(url))}`,
+    );
+  if (caFile !== null && !existsSync(caFile))
+    problems.push(
+      `--redis-ca must be a readable PEM file, got ${JSON.stringify(caFile)} (not found)`,
     );
   if (caFile !== null && protocol !== 'rediss:')
     problems.push('--redis-ca is for TLS: the URL must start with rediss://');
