@@ -33,7 +33,7 @@ export function configId(config: object): string {
 }
 
 /** The id of a configuration's seed group: its id with the seed left out. */
-export function groupId(config: { seed: number }): string {
+export function groupId<T extends { seed: number }>(config: T): string {
   const { seed: _seed, ...rest } = config;
   return configId(rest);
 }
