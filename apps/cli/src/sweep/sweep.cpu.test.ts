@@ -135,6 +135,38 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
     await new Promise((resolve) => setTimeout(resolve, 1000));
     for (const pid of trainingPids(a.output())) expect(alive(pid)).toBe(false);
   }, 240_000);
+  it('serves two sweeps sharing one Redis with one worker', async () => {
+    const { server, url } = await startRedis();
+    track(server);
+    const dir = tempDir();
+    const sweep = (grid: string, report: string) =>
+      track(
+        startCli([
+          'sweep',
+          '--redis',
+          url,
+          '--grid',
+          grid,
+          ...TINY,
+          '--limit',
+          '300',
+          '--report',
+          join(dir, report),
+        ]),
+      );
+    const first = sweep('l2=0,1e-3', 'first');
+    const second = sweep('dropout=0,0.1', 'second');
+    track(startCli(['worker', '--redis', url, '--lock-seconds', '5']));
+    const [one, two] = await Promise.all([first.exited, second.exited]);
+    expect(one.code, first.output()).toBe(0);
+    expect(two.code, second.output()).toBe(0);
+    for (const report of ['first', 'second']) {
+      const metrics = JSON.parse(readFileSync(join(dir, report, 'metrics.json'), 'utf8'));
+      expect(metrics.runs.map((run: { name: string }) => run.name)).toEqual(
+        report === 'first' ? ['l2=0', 'l2=1e-3'] : ['dropout=0', 'dropout=0.1'],
+      );
+    }
+  }, 240_000);
 });
 
 describe('overfit sweep (local pool, built CLI)', () => {

@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { JobFailure, TrainingPool } from './pool.js';
 import {
   bullConnection,
@@ -23,10 +23,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * `overfit worker`: takes jobs of the oldest active sweep (or of `--sweep`), trains each in one
- * of `concurrency` single-threaded processes (so this process stays free to renew its job
- * locks), stores the record once (HSETNX by config id) and moves on to the next sweep when the
- * current one is done. Stops taking jobs when `stop` aborts and returns once its jobs finished;
+ * `overfit worker`: takes jobs of the oldest registered sweep that has any (or of `--sweep`),
+ * trains each in one of `concurrency` single-threaded processes (so this process stays free to
+ * renew its job locks), stores the record once (HSETNX by config id) and moves on to the next
+ * sweep when the current one has nothing waiting, running or delayed. Stops taking jobs when `stop` aborts and returns once its jobs finished;
  * `kill` aborting ends the training processes at once (their jobs are retried elsewhere).
  */
 export async function runWorker(
@@ -73,9 +73,29 @@ export async function runWorker(
     return { configId, stored, worker: options.name };
   };
 
+  // Queues are only read here (job counts); BullMQ Workers below take the jobs.
+  const queues = new Map<string, Queue>();
+  const pending = async (sweepId: string): Promise<number> => {
+    let queue = queues.get(sweepId);
+    if (!queue) {
+      queue = new Queue(queueName(sweepId), { connection: bullConnection(options.redis) });
+      queues.set(sweepId, queue);
+    }
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((s, n) => s + n, 0);
+  };
+  // The oldest registered sweep with jobs waiting, running (whose worker may have died: a
+  // queue's stalled jobs are found by the Workers attached to it) or delayed for a retry.
+  const nextSweep = async (): Promise<string | undefined> => {
+    if (options.sweep !== null) return options.sweep;
+    for (const sweepId of await client.zrange(REGISTRY_KEY, 0, -1))
+      if ((await pending(sweepId)) > 0) return sweepId;
+    return undefined;
+  };
+
   try {
     while (!stop.aborted) {
-      const sweepId = options.sweep ?? (await client.zrange(REGISTRY_KEY, 0, 0))[0];
+      const sweepId = await nextSweep();
       if (sweepId === undefined) {
         await sleep(1000, stop);
         continue;
@@ -93,13 +113,15 @@ export async function runWorker(
       worker.on('failed', (job, error) => log(`job ${job?.id} failed: ${error.message}`));
       worker.on('stalled', (jobId) => log(`job ${jobId} stalled (its worker died?): queued again`));
       worker.on('error', (error) => log(`worker error: ${error.message}`));
+      // Stay while the sweep has work; then the next sweep (or this one again when resumed).
       while (!stop.aborted) {
         await sleep(1000, stop);
-        if (options.sweep === null && (await client.zscore(REGISTRY_KEY, sweepId)) === null) break;
+        if (options.sweep === null && (await pending(sweepId)) === 0) break;
       }
       await worker.close(kill.aborted);
     }
   } finally {
+    await Promise.all([...queues.values()].map((queue) => queue.close()));
     await pool.close();
     client.disconnect();
   }
