@@ -1,0 +1,54 @@
+import type { Cell, Chart, DataTable } from '../types.js';
+
+/** Chart sizes (px) of the plotting area; legends and axes add to them. */
+export const CHART_WIDTH = 520;
+export const CHART_HEIGHT = 240;
+
+/** Fonts and axis styles shared by every chart, so the CLI report and the lab look the same. */
+const CONFIG = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  background: 'white',
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, gridColor: '#e6e6e6' },
+  legend: { labelFontSize: 11, titleFontSize: 12, symbolStrokeWidth: 2, labelLimit: 220 },
+  title: { fontSize: 14, anchor: 'start', fontWeight: 600 },
+  view: { stroke: '#cccccc' },
+};
+
+/** The top level every chart shares: schema, size, title, description (the caption) and config. */
+export function topLevel(
+  title: string,
+  caption: string,
+  // biome-ignore lint/suspicious/noExplicitAny: Vega-Lite spec fragments are plain JSON
+  body: Record<string, any>,
+  size: { width?: number; height?: number } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+): Record<string, any> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    description: `${title}. ${caption}`,
+    width: size.width ?? CHART_WIDTH,
+    height: size.height ?? CHART_HEIGHT,
+    config: CONFIG,
+    ...body,
+  };
+}
+
+/** Assembles a {@link Chart}. */
+export function chart(
+  id: string,
+  title: string,
+  caption: string,
+  spec: Chart['spec'],
+  table: DataTable,
+): Chart {
+  return { id, title, caption, spec, table };
+}
+
+/** A table from row objects, in `columns` order. */
+export function tableOf(columns: string[], rows: Record<string, Cell | undefined>[]): DataTable {
+  return { columns, rows: rows.map((r) => columns.map((c) => r[c] ?? null)) };
+}
+
+/** Epoch axis: integer ticks only. */
+export const EPOCH_AXIS = { title: 'epoch', tickMinStep: 1, format: 'd' };

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  f1Chart,
+  gapChart,
+  generalizationGap,
+  lossChart,
+  PALETTE,
+  penaltyChart,
+  renderSvg,
+  trainDataLoss,
+} from './index.js';
+import { syntheticRun } from './test-helpers.js';
+
+const values = (spec: { data: { values: Record<string, unknown>[] } }) => spec.data.values;
+
+describe('lossChart', () => {
+  it('plots the data loss: dataLoss, else loss - penalty, else loss', () => {
+    expect(trainDataLoss({ epoch: 1, loss: 3, penalty: 1, dataLoss: 1.5 })).toBe(1.5);
+    expect(trainDataLoss({ epoch: 1, loss: 3, penalty: 1 })).toBe(2);
+    expect(trainDataLoss({ epoch: 1, loss: 3 })).toBe(3);
+    const run = {
+      name: 'l1',
+      epochs: [
+        { epoch: 1, loss: 13.5, penalty: 12.8, valLoss: 0.7 },
+        { epoch: 2, loss: 10, penalty: 9.5, valLoss: 0.6 },
+      ],
+    };
+    const c = lossChart([run]);
+    const rows = values(c.spec as never);
+    const train = rows.filter((r) => r.split === 'train').map((r) => r.value as number);
+    expect(train[0]).toBeCloseTo(0.7, 12);
+    expect(train[1]).toBeCloseTo(0.5, 12);
+    expect(rows.filter((r) => r.split === 'validation').map((r) => r.value)).toEqual([0.7, 0.6]);
+    expect(c.table.columns).toEqual(['run', 'epoch', 'train', 'validation']);
+    expect(c.table.rows[0]![0]).toBe('l1');
+    expect(c.table.rows[0]![3]).toBe(0.7);
+  });
+
+  it('one colour per run in order, dashes per split; NaN points are dropped', () => {
+    const a = syntheticRun('none');
+    const b = syntheticRun('L2 0.01', { penalty: 1 });
+    b.epochs[1]!.valLoss = Number.NaN;
+    const c = lossChart([a, b]);
+    const line = (c.spec as { layer: { encoding: Record<string, { scale?: unknown }> }[] })
+      .layer[0]!;
+    expect(line.encoding.color!.scale).toEqual({
+      domain: ['none', 'L2 0.01'],
+      range: [PALETTE[0], PALETTE[1]],
+    });
+    expect(line.encoding.strokeDash).toBeDefined();
+    const rows = values(c.spec as never);
+    expect(rows).toHaveLength(4 * 2 * 2 - 1);
+    expect(rows.every((r) => Number.isFinite(r.value))).toBe(true);
+  });
+
+  it('renders to an SVG with its title, caption and one path per run and split', async () => {
+    const c = lossChart([syntheticRun('none'), syntheticRun('dropout', { seed: 3 })]);
+    const svg = await renderSvg(c);
+    expect(svg.startsWith('<svg role="img" aria-label="Loss (data loss, penalty excluded)"')).toBe(
+      true,
+    );
+    expect(svg).toContain(`<desc>${c.caption}</desc>`);
+    const lines = svg.match(/<path[^>]*aria-roledescription="line mark"[^>]*>/g) ?? [];
+    expect(lines).toHaveLength(4);
+    const styles = lines.map(
+      (l) => `${l.match(/stroke="([^"]+)"/)?.[1]} ${l.match(/stroke-dasharray="([^"]+)"/)?.[1]}`,
+    );
+    expect(new Set(styles)).toEqual(
+      new Set(['#4e79a7 6,3', '#4e79a7 1,0', '#f28e2b 6,3', '#f28e2b 1,0']),
+    );
+  });
+});
+
+describe('penaltyChart, f1Chart, gapChart', () => {
+  it('penaltyChart is null without a penalty and keeps only runs that have one', () => {
+    expect(penaltyChart([syntheticRun('none')])).toBeNull();
+    const c = penaltyChart([syntheticRun('none'), syntheticRun('L1', { penalty: 2 })])!;
+    expect(new Set(values(c.spec as never).map((r) => r.run))).toEqual(new Set(['L1']));
+  });
+
+  it('the gap is train minus validation macro-F1, with a zero rule', () => {
+    expect(generalizationGap({ epoch: 1, macroF1: 0.9, valMacroF1: 0.8 })).toBeCloseTo(0.1, 12);
+    expect(generalizationGap({ epoch: 1, valMacroF1: 0.8 })).toBeUndefined();
+    const run = syntheticRun('none', { epochs: 2 });
+    const c = gapChart([run]);
+    const rows = values(c.spec as never);
+    expect(rows.map((r) => r.value)).toEqual(
+      run.epochs.map((e) => (e.macroF1 as number) - (e.valMacroF1 as number)),
+    );
+    expect(JSON.stringify(c.spec)).toContain('"rule"');
+    expect(f1Chart([run]).table.columns).toEqual(['run', 'epoch', 'train', 'validation']);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import {
+  confusionMatrixChart,
+  distributionChart,
+  distributionLayers,
+  gradientNormChart,
+  histogramChart,
+  OverfitReportError,
+  renderSvg,
+} from './index.js';
+import { box, syntheticRun } from './test-helpers.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: specs are plain JSON
+type Spec = Record<string, any>;
+
+describe('gradientNormChart', () => {
+  it('one line per layer on a log axis; zero and NaN norms stay in the table only', () => {
+    const run = syntheticRun('none', { epochs: 3, layers: 3 });
+    run.epochs[1]!.diagnostics!.gradientNorms!.perLayer!.output!.mean = 0;
+    run.epochs[2]!.diagnostics!.gradientNorms!.perLayer!.output!.mean = Number.NaN;
+    const c = gradientNormChart(run);
+    const line = (c.spec as Spec).layer[1];
+    expect(line.encoding.y.scale.type).toBe('log');
+    expect(line.encoding.color.scale.domain).toEqual(['hidden_1', 'hidden_2', 'output']);
+    expect(line.data.values).toHaveLength(3 * 3 - 2);
+    expect(c.table.columns).toEqual(['epoch', 'hidden_1', 'hidden_2', 'output']);
+    expect(c.table.rows[1]![3]).toBe(0);
+    expect(c.table.rows[2]![3]).toBeNull();
+  });
+
+  it('shows a band only when the data comes within a decade of its threshold', () => {
+    const run = syntheticRun('none', { epochs: 2, layers: 2 });
+    const healthy = gradientNormChart(run);
+    const domain = (healthy.spec as Spec).layer[1].encoding.y.scale.domain as number[];
+    expect(domain[0]).toBeGreaterThan(1e-6);
+    expect((healthy.spec as Spec).layer[0].data.values).toHaveLength(0);
+    run.epochs[1]!.diagnostics!.gradientNorms!.perLayer!.hidden_1!.mean = 5e-7;
+    const sick = gradientNormChart(run);
+    const bands = (sick.spec as Spec).layer[0].data.values;
+    expect(bands.map((b: { band: string }) => b.band)).toEqual(['vanishing']);
+    expect((sick.spec as Spec).layer[1].encoding.y.scale.domain[0]).toBeLessThan(1e-7);
+  });
+
+  it('changes the dash past the palette (a depth-14 net)', async () => {
+    const c = gradientNormChart(syntheticRun('deep', { epochs: 2, layers: 15 }));
+    expect((c.spec as Spec).layer[1].encoding.strokeDash.scale.domain).toHaveLength(15);
+    expect(await renderSvg(c)).toContain('stroke-dasharray');
+  });
+});
+
+describe('distributionChart', () => {
+  it('pairs activation and gradient keys by layer', () => {
+    expect(distributionLayers(syntheticRun('none', { layers: 3 }))).toEqual([
+      { name: 'hidden_1', gradients: 'hidden_1', activations: 'hidden_1_activation' },
+      { name: 'hidden_2', gradients: 'hidden_2', activations: 'hidden_2_activation' },
+      { name: 'output', gradients: 'output' },
+    ]);
+  });
+
+  it('sets the y-range from the whiskers and pins far outliers to its edges', () => {
+    const run = {
+      name: 'r',
+      epochs: [
+        { epoch: 1, diagnostics: { gradients: { d: box(0, 1, [-3, 4, 1e6]) } } },
+        { epoch: 2, diagnostics: { gradients: { d: box(1, 1, [-1e6]) } } },
+      ],
+    };
+    const c = distributionChart(run, { kind: 'gradients', layer: 'd' });
+    // whiskers: [-2.5, 2.5] and [-1.5, 3.5] -> [-2.5, 3.5], span 6, margin 0.25 * 6 = 1.5
+    const outliers = (c.spec as Spec).layer[1];
+    expect(outliers.encoding.y.scale.domain).toEqual([-4, 5]);
+    expect(outliers.data.values).toEqual([
+      { epoch: 1, value: -3, shown: -3, pinned: 'inside' },
+      { epoch: 1, value: 4, shown: 4, pinned: 'inside' },
+      { epoch: 1, value: 1e6, shown: 5, pinned: 'above' },
+      { epoch: 2, value: -1e6, shown: -4, pinned: 'below' },
+    ]);
+    expect(c.table.rows).toEqual([
+      [1, -2.5, -1, 0, 1, 2.5, 3],
+      [2, -1.5, 0, 1, 2, 3.5, 1],
+    ]);
+  });
+
+  it('renders boxes, whiskers, medians and outliers', async () => {
+    const run = syntheticRun('none', { epochs: 3 });
+    const svg = await renderSvg(
+      distributionChart(run, { kind: 'activations', layer: 'hidden_1_activation' }),
+    );
+    expect(svg).toContain('hidden_1 activations per epoch: none');
+    expect((svg.match(/role-mark[^"]*layer_0_layer_1_marks/g) ?? []).length).toBe(1);
+    expect(
+      svg.match(/<path[^>]*d="M[^"]*"[^>]*fill="#4e79a7"/g)?.length ?? 0,
+    ).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('histogramChart', () => {
+  it('refuses edges that do not bracket the counts', () => {
+    expect(() => histogramChart({ name: 'w', edges: [0, 1], counts: [1, 2] })).toThrow(
+      new OverfitReportError("histogram 'w': edges must have counts.length + 1 = 3 entries, got 2"),
+    );
+    expect(() => histogramChart({ name: 'r', epochs: [] })).toThrow(/has no weightHistogram/);
+  });
+
+  it('bars for one series, step outlines per run for several', () => {
+    const one = histogramChart({ name: 'w', edges: [0, 1, 2], counts: [3, 4] });
+    expect((one.spec as Spec).mark.type).toBe('rect');
+    expect(one.table.rows).toEqual([
+      ['w', 0, 1, 3],
+      ['w', 1, 2, 4],
+    ]);
+    const two = histogramChart([
+      { name: 'a', edges: [0, 1, 2], counts: [3, 4] },
+      { name: 'b', edges: [0, 1, 2], counts: [1, 0] },
+    ]);
+    expect((two.spec as Spec).mark.interpolate).toBe('step-after');
+    expect((two.spec as Spec).data.values).toHaveLength(6);
+  });
+});
+
+describe('confusionMatrixChart', () => {
+  it('a cell per pair with counts; table rows are true classes', async () => {
+    const run = syntheticRun('none');
+    const c = confusionMatrixChart(run, { labels: ['a', 'b', 'c'] });
+    expect(c.table).toEqual({
+      columns: ['true \\ predicted', 'a', 'b', 'c'],
+      rows: [
+        ['a', 50, 2, 0],
+        ['b', 3, 45, 2],
+        ['c', 0, 1, 47],
+      ],
+    });
+    const svg = await renderSvg(c);
+    for (const n of ['50', '45', '47']) expect(svg).toContain(`>${n}</text>`);
+  });
+
+  it('refuses a missing or non-square matrix and wrong labels', () => {
+    expect(() => confusionMatrixChart({ name: 'r', epochs: [] })).toThrow(
+      /no test.confusionMatrix/,
+    );
+    expect(() =>
+      confusionMatrixChart({ name: 'r', epochs: [], test: { confusionMatrix: [[1, 2], [3]] } }),
+    ).toThrow("run 'r': confusionMatrix must be square (2 x 2), got rows of 2, 1");
+    expect(() => confusionMatrixChart(syntheticRun('r'), { labels: ['a'] })).toThrow(
+      'labels must have 3 entries, got 1',
+    );
+  });
+});

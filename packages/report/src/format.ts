@@ -1,0 +1,48 @@
+import type { Cell } from './types.js';
+
+/** A finite number, or null (JSON and Vega-Lite drop NaN/±Infinity points; tables show "–"). */
+export function finiteOrNull(value: number | undefined | null): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * A number as a table shows it: 4 significant digits, exponent form below 1e-3 or from 1e5,
+ * integers as they are; null, NaN and undefined as "–".
+ */
+export function formatCell(value: Cell | undefined): string {
+  if (value === null || value === undefined) return '–';
+  if (typeof value === 'string') return value;
+  if (Number.isNaN(value)) return '–';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return value.toExponential(3);
+  return Number(value.toPrecision(4)).toString();
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** Names in first-seen order across records (the Trainer records layers in model order). */
+export function orderedKeys(records: readonly (Record<string, unknown> | undefined)[]): string[] {
+  const seen = new Set<string>();
+  for (const r of records) for (const k of Object.keys(r ?? {})) seen.add(k);
+  return [...seen];
+}
+
+/** A chart id from free text: lowercase letters, digits and dashes. */
+export function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'chart'
+  );
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  defaultSections,
+  lossChart,
+  renderChartHtml,
+  renderHtmlReport,
+  renderTableHtml,
+} from './index.js';
+import { syntheticRun } from './test-helpers.js';
+
+describe('renderHtmlReport', () => {
+  it('is one self-contained page: an <svg> per chart, its caption and data table, no script or link', async () => {
+    const runs = [
+      syntheticRun('none', { epochs: 2, layers: 2 }),
+      {
+        ...syntheticRun('L1 <0.001>', { epochs: 2, layers: 2, penalty: 2 }),
+        partial: true,
+        stopReason: 'SIGINT',
+      },
+    ];
+    const sections = defaultSections(runs);
+    const charts = sections.flatMap((s) => s.charts ?? []);
+    const html = await renderHtmlReport({ title: 'overfit compare', subtitle: 'MNIST', runs });
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<svg /g)).toHaveLength(charts.length);
+    expect(html.match(/<figcaption>/g)).toHaveLength(charts.length);
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    for (const c of charts) expect(html).toContain(`id="${c.id}"`);
+    expect(new Set(charts.map((c) => c.id)).size).toBe(charts.length);
+    // names are escaped; the partial run says so in the table and in its section
+    expect(html).toContain('L1 &lt;0.001&gt; (partial)');
+    expect(html).toContain('Partial run (SIGINT): 2 epoch(s) finished.');
+    expect(html).not.toContain('L1 <0.001>');
+    // the comparison table carries the final numbers
+    expect(html).toContain('<td class="num">0.95</td>');
+  });
+
+  it('per run: gradient norms, activation and gradient box plots per layer, histogram, confusion matrix', () => {
+    const run = syntheticRun('none', { epochs: 2, layers: 3 });
+    const [, , perRun] = defaultSections([run]);
+    expect(perRun!.charts!.map((c) => c.id)).toEqual([
+      'gradient-norms-none',
+      'activations-hidden-1-activation-none',
+      'gradients-hidden-1-none',
+      'activations-hidden-2-activation-none',
+      'gradients-hidden-2-none',
+      'gradients-output-none',
+      'histogram-none',
+      'confusion-matrix-none',
+    ]);
+    expect(perRun!.tables![0]!.title).toBe('Classification report (test)');
+    expect(perRun!.details![0]!.text).toBe(JSON.stringify(run.config, null, 2));
+  });
+
+  it('a chart figure holds the SVG, the caption and the data behind it', async () => {
+    const html = await renderChartHtml(lossChart([syntheticRun('none', { epochs: 1 })]));
+    expect(html).toMatch(/^<figure class="chart" id="loss">\n<svg role="img"/);
+    expect(html).toContain(
+      '<details><summary>Data: Loss (data loss, penalty excluded)</summary><table>',
+    );
+    expect(
+      renderTableHtml(
+        {
+          columns: ['a', 'b'],
+          rows: [
+            ['x', 0.5],
+            ['y', null],
+          ],
+        },
+        'T',
+      ),
+    ).toBe(
+      '<table><caption>T</caption><thead><tr><th scope="col">a</th><th scope="col">b</th></tr></thead><tbody>\n' +
+        '<tr><th scope="row">x</th><td class="num">0.5</td></tr>\n<tr><th scope="row">y</th><td>–</td></tr>\n</tbody></table>',
+    );
+  });
+});

@@ -1,0 +1,3 @@
+import { overfitTsup } from '../../tsup.shared.ts';
+
+export default overfitTsup();
