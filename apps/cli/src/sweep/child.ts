@@ -31,6 +31,8 @@ if (!process.send) {
 }
 setThreadsCount(1);
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides (finish the job, or SIGTERM us).
+process.on('SIGINT', () => {});
 process.on('message', async (message: RunMessage) => {
   if (message?.type !== 'run') return;
   try {
