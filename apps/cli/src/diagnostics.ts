@@ -1,7 +1,6 @@
 import type { History, TrainerArgs } from '@overfit/training';
 import type { TrainConfig } from './args.js';
-import type { EpochReport } from './report.js';
-import type { TrainIO } from './train.js';
+import type { RunEpoch } from './output/types.js';
 
 /** Trainer options for `--clip-norm`, `--clip-value` and diagnostics (on unless `--no-diagnostics`). */
 export function gradientOptions(config: TrainConfig): Pick<TrainerArgs, 'clip' | 'diagnostics'> {
@@ -24,9 +23,9 @@ const fixed = (value: number | undefined) => (value === undefined ? 'n/a' : valu
 
 /** Copies each epoch's diagnostics into the report and prints per-layer gradient norms. */
 export function attachDiagnostics(
-  epochs: EpochReport[],
+  epochs: RunEpoch[],
   history: History,
-  io: Pick<TrainIO, 'out'>,
+  io: { out: (line: string) => void },
 ): void {
   history.epochs.forEach((log, index) => {
     const record = epochs[index];

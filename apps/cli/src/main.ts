@@ -1,8 +1,21 @@
 import { OverfitError } from '@overfit/core';
 import { parseCommandLine, UsageError } from './args.js';
+import { compareCommand } from './compare.js';
+import { CompareConfigError } from './compare-config.js';
 import { doctor } from './doctor.js';
-import { train } from './train.js';
+import { Interrupts } from './interrupts.js';
+import { ReportDirectoryError } from './output/index.js';
+import { trainCommand } from './train.js';
 import { releaseWebGpu } from './webgpu.js';
+
+const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${text}\n`);
+
+/** Refusals before anything ran (bad flags, configurations, report directory): exit code 2. */
+function refusalLines(error: unknown): string[] | undefined {
+  if (error instanceof UsageError || error instanceof CompareConfigError) return error.problems;
+  if (error instanceof ReportDirectoryError) return [error.message];
+  return undefined;
+}
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'sweep' || argv[0] === 'worker') {
@@ -16,29 +29,53 @@ async function main(argv: string[]): Promise<number> {
   try {
     command = parseCommandLine(argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`overfit: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    const lines = refusalLines(error);
+    if (lines === undefined) throw error;
+    for (const l of lines) process.stderr.write(`overfit: ${l}\n`);
+    return 2;
   }
   if (command.kind === 'help') {
     process.stdout.write(`${command.text}\n`);
     return 0;
   }
-  if (command.kind === 'doctor') return doctor((line) => process.stdout.write(`${line}\n`));
+  if (command.kind === 'doctor') return doctor(line(process.stdout));
+  const interrupts = new Interrupts().install();
   try {
-    await train(command.config, {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: process.stderr,
-    });
-    return 0;
+    if (command.kind === 'train') {
+      const { code } = await trainCommand(
+        command.config,
+        { out: line(process.stdout), warn: line(process.stderr), err: process.stderr },
+        interrupts,
+      );
+      return code;
+    }
+    const { quiet, json } = command.compare;
+    // With --json, stdout holds the JSON alone.
+    const log = json ? line(process.stderr) : line(process.stdout);
+    return await compareCommand(
+      command.compare,
+      {
+        out: quiet ? () => undefined : log,
+        warn: line(process.stderr),
+        err: process.stderr,
+        json: (text) => process.stdout.write(text),
+        final: log,
+      },
+      interrupts,
+    );
   } catch (error) {
+    const lines = refusalLines(error);
+    if (lines !== undefined) {
+      for (const l of lines) process.stderr.write(`overfit: ${l}\n`);
+      return 2;
+    }
     if (error instanceof OverfitError) {
-      process.stderr.write(`overfit: ${error.message}\n`);
+      process.stderr.write(`overfit: ${error.message.split('\n')[0]}\n`);
       return 1;
     }
     throw error;
+  } finally {
+    interrupts.dispose();
   }
 }
 

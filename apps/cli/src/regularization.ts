@@ -6,17 +6,11 @@ import {
 } from '@overfit/core';
 import { EarlyStopping } from '@overfit/early-stopping';
 import type { DenseLayerArgs, Layer, MlpOptions } from '@overfit/models';
-import {
-  adamw,
-  DropConnectDense,
-  l1,
-  l2,
-  labelSmoothingLoss,
-  maxNorm,
-} from '@overfit/regularizers';
+import { DropConnectDense, l1, l2, labelSmoothingLoss, maxNorm } from '@overfit/regularizers';
 import type { LossFn } from '@overfit/training';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
+import { buildOptimizer } from './run/optimizer.js';
 
 /** What the regularization flags turn into, ready for `mlp` and the Trainer. */
 export interface Regularization {
@@ -24,7 +18,7 @@ export interface Regularization {
   optimizer: tf.Optimizer;
   penalties: PenaltyTerm[];
   constraints: ParameterConstraint[];
-  loss: LossFn | undefined;
+  loss: LossFn | 'meanSquaredError' | undefined;
   earlyStopping: EarlyStopping | undefined;
   callbacks: TrainingCallback[];
 }
@@ -48,10 +42,7 @@ export function buildRegularization(config: TrainConfig): Regularization {
   if (config.l2 !== null && config.l2 > 0) penalties.push(l2(config.l2));
   const constraints: ParameterConstraint[] =
     config.maxNorm === null ? [] : [maxNorm({ maxValue: config.maxNorm })];
-  const optimizer =
-    config.weightDecay !== null && config.weightDecay > 0
-      ? adamw({ learningRate: config.lr, weightDecay: config.weightDecay })
-      : tf.train.adam(config.lr);
+  const optimizer = buildOptimizer(config);
   const earlyStopping =
     config.earlyStopping === null
       ? undefined
@@ -73,9 +64,11 @@ export function buildRegularization(config: TrainConfig): Regularization {
     penalties,
     constraints,
     loss:
-      config.labelSmoothing !== null && config.labelSmoothing > 0
-        ? labelSmoothingLoss(config.labelSmoothing)
-        : undefined,
+      config.loss === 'mse'
+        ? 'meanSquaredError'
+        : config.labelSmoothing !== null && config.labelSmoothing > 0
+          ? labelSmoothingLoss(config.labelSmoothing)
+          : undefined,
     earlyStopping,
     callbacks: earlyStopping ? [earlyStopping as unknown as TrainingCallback] : [],
   };

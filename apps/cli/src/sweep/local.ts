@@ -1,13 +1,13 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OverfitError } from '@overfit/core';
+import { writeFileAtomic } from '../output/index.js';
 import type { PlannedRun } from './plan.js';
 import { JobFailure, TrainingPool } from './pool.js';
 import type { SweepProgress } from './progress.js';
 import type { SweepResult } from './ranking.js';
 import type { RunRecord } from './run-job.js';
 import type { SweepFailure } from './writer.js';
-import { writeFileAtomic } from './writer.js';
 
 /** The sweep's state on disk or in Redis does not allow what was asked (names the fix). */
 export class SweepStateError extends OverfitError {}

@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
 import { OverfitError } from '@overfit/core';
+import { UsageError } from '../args.js';
+import { prepareReportDir, ReportDirectoryError } from '../output/index.js';
+import { checkConfigurations } from '../setup.js';
 import { sweepId as computeSweepId } from './config-id.js';
 import { runRedisSweep } from './distributed.js';
 import { previousRuns, RunsDirectory, runLocalSweep } from './local.js';
-import { type PlannedRun, planSweep, SweepUsageError } from './plan.js';
+import { type PlannedRun, planSweep } from './plan.js';
 import { formatDuration, SweepProgress } from './progress.js';
 import { formatRanking, rankResults, type SweepResult } from './ranking.js';
 import type { RunRecord } from './run-job.js';
@@ -42,9 +44,16 @@ export async function sweepMain(argv: readonly string[], io: SweepIO): Promise<n
   let plan: PlannedRun[] = [];
   try {
     command = parseSweepCommandLine(argv);
-    if (command.kind === 'sweep') plan = planSweep(command.options.spec);
+    if (command.kind === 'sweep') {
+      plan = planSweep(command.options.spec);
+      // overfit train's own checks of each configuration (option combinations, data sets).
+      checkConfigurations(
+        plan.map((run) => ({ name: run.name, config: run.config })),
+        io.err,
+      );
+    }
   } catch (error) {
-    if (error instanceof SweepUsageError) {
+    if (error instanceof UsageError) {
       for (const problem of error.problems) io.err(`overfit: ${problem}`);
       return 2;
     }
@@ -62,8 +71,12 @@ export async function sweepMain(argv: readonly string[], io: SweepIO): Promise<n
     }
     return await sweep(plan, command.options, io, signals.stop);
   } catch (error) {
-    if (error instanceof OverfitError) {
+    if (error instanceof ReportDirectoryError) {
       io.err(`overfit: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof OverfitError) {
+      io.err(`overfit: ${error.message.split('\n')[0]}`);
       return 1;
     }
     throw error;
@@ -87,8 +100,9 @@ async function sweep(
     for (const run of plan) io.out(`${run.id}  ${run.name}`);
     return 0;
   }
-  const dir = resolve(options.report ?? `sweep-${id}`);
+  const dir = await prepareReportDir(options.report ?? `sweep-${id}`);
   const runs = new RunsDirectory(dir);
+  await prepareReportDir(runs.path);
   const start = performance.now();
   let results: SweepResult[];
   let failures: SweepFailure[];
@@ -133,6 +147,7 @@ async function sweep(
     failures,
     ranking,
     wallSeconds,
+    subtitle: describeSweep(plan, options),
   });
   for (const line of formatRanking(ranking)) io.out(line);
   for (const failure of failures)
@@ -147,6 +162,22 @@ async function sweep(
   io.out(`report: ${files.join(', ')}`);
   if (partial) return 130;
   return failures.length > 0 ? 1 : 0;
+}
+
+/** `12 configurations (4 x 3 seeds), mnist, mlp, 2 epochs, backend auto, 2 local processes`. */
+function describeSweep(plan: readonly PlannedRun[], options: SweepOptions): string {
+  const first = plan[0]!.config;
+  const same = <K extends keyof PlannedRun['config']>(key: K) =>
+    plan.every((run) => run.config[key] === first[key]) ? String(first[key]) : 'varied';
+  const groups = new Set(plan.map((run) => run.groupId)).size;
+  const where =
+    options.redis === null
+      ? `${Math.min(options.workers, plan.length)} local processes`
+      : 'workers through Redis';
+  return (
+    `${plan.length} configurations (${groups} x ${options.spec.seeds} seeds), data ${same('dataset')}, ` +
+    `model ${same('model')}, ${same('epochs')} epochs, backend ${same('backend')}, ${where}`
+  );
 }
 
 function collect(plan: readonly PlannedRun[], records: Map<string, RunRecord>): SweepResult[] {

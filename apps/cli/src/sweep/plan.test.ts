@@ -96,6 +96,17 @@ describe('planSweep', () => {
     expect(planSweep(spec({ grid, random: 48 }))).toHaveLength(48);
   });
 
+  it('grids over switches with true / false', () => {
+    const runs = planSweep(spec({ grid: parseGrid('batch-norm=true,false;depth=2', []) }));
+    expect(runs.map((r) => [r.name, r.config.batchNorm])).toEqual([
+      ['batch-norm=true depth=2', true],
+      ['batch-norm=false depth=2', false],
+    ]);
+    expect(problemsOf(() => planSweep(spec({ grid: parseGrid('layer-norm=yes', []) })))).toEqual([
+      'grid layer-norm=yes: layer-norm is a switch, its values are true and false',
+    ]);
+  });
+
   it('lets explicit configurations override the base flags', () => {
     const runs = planSweep(
       spec({ base: ['--limit', '600'], configurations: [{ augment: 'mnist' }, { limit: '100' }] }),
@@ -116,10 +127,10 @@ describe('planSweep', () => {
       ),
     );
     expect(problems).toEqual([
-      '--lr must be a number, got "fast"',
+      '--lr must be a decimal number (no spaces, no hex), got "fast"',
       'grid l2=-1: --l2 must be a number >= 0, got -1',
-      'grid l2=x: --l2 must be a number, got "x"',
-      expect.stringMatching(/^grid key "foo" is not one of epochs, batch-size, .*clip-value$/),
+      'grid l2=x: --l2 must be a decimal number (no spaces, no hex), got "x"',
+      expect.stringMatching(/^grid key "foo" is not one of model, dataset, .*, no-diagnostics$/),
       'grid key dropout repeats a value in "0,0"',
       '--depth is given both as a flag and as a grid key; give it once',
     ]);
@@ -184,7 +195,7 @@ describe('parseSweepCommandLine', () => {
       ['l2', ['0', '0.001']],
       ['depth', ['2', '4']],
     ]);
-    expect(options.spec.base).toEqual(['--epochs', '2', '--no-diagnostics']);
+    expect(options.spec.base).toEqual(['--epochs=2', '--no-diagnostics']);
     const runs = planSweep(options.spec);
     expect(runs).toHaveLength(10);
     expect(runs.at(-1)!.config).toMatchObject({

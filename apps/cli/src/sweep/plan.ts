@@ -8,6 +8,11 @@ import { configId, groupId } from './config-id.js';
  * `overfit train` accepts.
  */
 export const GRID_KEYS = [
+  'model',
+  'dataset',
+  'optimizer',
+  'init',
+  'loss',
   'epochs',
   'batch-size',
   'lr',
@@ -29,10 +34,14 @@ export const GRID_KEYS = [
   'augment',
   'clip-norm',
   'clip-value',
+  // Switches: grid values true / false.
+  'batch-norm',
+  'layer-norm',
+  'no-diagnostics',
 ] as const;
 
-/** Boolean train flags a `--config` file's `base` may set. */
-const BASE_SWITCHES = ['no-diagnostics'] as const;
+/** The train flags among {@link GRID_KEYS} that take no value. */
+export const SWITCH_KEYS: readonly string[] = ['batch-norm', 'layer-norm', 'no-diagnostics'];
 
 /** Flag name (without `--`) to value: one point of the grid. */
 export type FlagValues = Record<string, string>;
@@ -66,12 +75,8 @@ export interface PlannedRun {
   config: TrainConfig;
 }
 
-/** Bad sweep input: every problem found, one per line, before anything runs. */
-export class SweepUsageError extends UsageError {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-  }
-}
+/** Bad sweep input: every problem found (`problems`, one line each), before anything runs. */
+export class SweepUsageError extends UsageError {}
 
 /** At most this many grid points (the product), so a typo cannot allocate millions. */
 export const MAX_GRID_POINTS = 100_000;
@@ -120,8 +125,13 @@ function checkGrid(grid: SweepSpec['grid'], base: string[], problems: string[]):
       problems.push(`grid key ${key} repeats a value in ${JSON.stringify(values.join(','))}`);
     for (const value of distinct) {
       if (value === '') continue;
-      const problem = trainProblem([`--${key}=${value}`]);
-      if (problem) problems.push(`grid ${key}=${value}: ${problem}`);
+      if (SWITCH_KEYS.includes(key)) {
+        if (value !== 'true' && value !== 'false')
+          problems.push(`grid ${key}=${value}: ${key} is a switch, its values are true and false`);
+        continue;
+      }
+      for (const problem of trainProblems(toArgv({ [key]: value })))
+        problems.push(`grid ${key}=${value}: ${problem}`);
     }
   }
 }
@@ -130,19 +140,37 @@ function flagGiven(argv: readonly string[], key: string): boolean {
   return argv.some((arg) => arg === `--${key}` || arg.startsWith(`--${key}=`));
 }
 
-/** The train parser's message for these flags, or null when they are valid. */
-function trainProblem(flags: string[]): string | null {
+/** `argv` without `--key` (and its value, for a value flag). */
+function dropFlag(argv: readonly string[], key: string): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith(`--${key}=`)) continue;
+    if (arg === `--${key}`) {
+      if (!SWITCH_KEYS.includes(key)) i++;
+      continue;
+    }
+    kept.push(arg);
+  }
+  return kept;
+}
+
+/** The train parser's problems with these flags (empty when they are valid). */
+function trainProblems(flags: string[]): string[] {
   try {
     parseCommandLine(['train', ...flags]);
-    return null;
+    return [];
   } catch (error) {
-    if (error instanceof UsageError) return error.message;
+    if (error instanceof UsageError) return error.problems;
     throw error;
   }
 }
 
+/** Flags for a point: `--key=value` (so `-1` stays a value), a switch only when true. */
 function toArgv(values: FlagValues): string[] {
-  return Object.entries(values).map(([key, value]) => `--${key}=${value}`);
+  return Object.entries(values).flatMap(([key, value]) =>
+    SWITCH_KEYS.includes(key) ? (value === 'true' ? [`--${key}`] : []) : [`--${key}=${value}`],
+  );
 }
 
 /** Every point of the grid (the cartesian product, first key varying slowest). */
@@ -175,8 +203,7 @@ function describe(values: FlagValues): string {
  */
 export function planSweep(spec: SweepSpec): PlannedRun[] {
   const problems: string[] = [];
-  const baseProblem = trainProblem(spec.base);
-  if (baseProblem) problems.push(baseProblem);
+  problems.push(...trainProblems(spec.base));
   checkGrid(spec.grid, spec.base, problems);
   for (const [index, point] of spec.configurations.entries()) {
     for (const key of Object.keys(point)) {
@@ -211,7 +238,9 @@ export function planSweep(spec: SweepSpec): PlannedRun[] {
     for (let k = 0; k < spec.seeds; k++) {
       const seeded: FlagValues =
         spec.seeds > 1 ? { ...point, seed: String(baseSeed.config.seed + k) } : point;
-      const argv = ['train', ...spec.base, ...toArgv(seeded)];
+      // A point's own values replace the base's (the train parser refuses a repeated flag).
+      const base = Object.keys(seeded).reduce(dropFlag, spec.base);
+      const argv = ['train', ...base, ...toArgv(seeded)];
       let config: TrainConfig;
       try {
         const command = parseCommandLine(argv);
@@ -219,7 +248,8 @@ export function planSweep(spec: SweepSpec): PlannedRun[] {
         config = command.config;
       } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        problems.push(`configuration ${describe(seeded)}: ${error.message}`);
+        for (const problem of error.problems)
+          problems.push(`configuration ${describe(seeded)}: ${problem}`);
         continue;
       }
       const id = configId(config);
@@ -244,5 +274,5 @@ export function planSweep(spec: SweepSpec): PlannedRun[] {
   return runs;
 }
 
-/** `BASE_SWITCHES` and `GRID_KEYS`: what a config file's `base` may hold. */
-export const BASE_KEYS: readonly string[] = [...GRID_KEYS, ...BASE_SWITCHES];
+/** What a config file's `base` may hold. */
+export const BASE_KEYS: readonly string[] = GRID_KEYS;

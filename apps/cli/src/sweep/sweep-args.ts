@@ -3,8 +3,8 @@ import { availableParallelism, hostname } from 'node:os';
 import {
   BASE_KEYS,
   type FlagValues,
-  GRID_KEYS,
   parseGrid,
+  SWITCH_KEYS,
   type SweepSpec,
   SweepUsageError,
 } from './plan.js';
@@ -194,6 +194,7 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
 function flagValue(key: string, value: unknown, where: string, problems: string[]): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean' && SWITCH_KEYS.includes(key)) return String(value);
   problems.push(
     `${where} ${key} must be a string or a finite number, got ${JSON.stringify(value)}`,
   );
@@ -275,11 +276,15 @@ function readConfigFile(
           );
           continue;
         }
-        if (value === true && !(GRID_KEYS as readonly string[]).includes(key))
-          base.push(`--${key}`);
-        else if (value !== false) {
+        if (SWITCH_KEYS.includes(key)) {
+          if (value === true) base.push(`--${key}`);
+          else if (value !== false)
+            problems.push(
+              `--config base ${key} is a switch: true or false, got ${JSON.stringify(value)}`,
+            );
+        } else {
           const text = flagValue(key, value, '--config base', problems);
-          if (text !== null) base.push(`--${key}`, text);
+          if (text !== null) base.push(`--${key}=${text}`);
         }
       }
   }

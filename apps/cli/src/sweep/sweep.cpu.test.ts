@@ -52,8 +52,8 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
       JSON.stringify({
         grid: { l2: [0, 0.001, 0.01], depth: [1, 2] },
         base: { limit: 300 },
-        // Fails for good: 1 image cannot be split into training and validation.
-        configurations: [{ limit: 1, 'validation-split': 0.5 }],
+        // Fails for good: plain SGD at lr 10 on MSE overflows the loss (step 4 with this seed).
+        configurations: [{ lr: 10, optimizer: 'sgd', loss: 'mse' }],
       }),
     );
     const report = join(dir, 'report');
@@ -74,7 +74,14 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
         '2',
       ]),
     );
-    const [, killedJob] = await a.waitFor(/job ([0-9a-f]{12}) started/, 90_000);
+    const sweepEnded = sweep.exited.then(() => {
+      throw new Error(`the sweep ended before worker A took a job:\n${sweep.output()}`);
+    });
+    const [, killedJob] = await Promise.race([
+      a.waitFor(/job ([0-9a-f]{12}) started/, 90_000),
+      sweepEnded,
+    ]);
+    sweepEnded.catch(() => {});
     await a.waitFor(/training process \d+/, 30_000);
     a.child.kill('SIGKILL');
     await a.exited;
@@ -86,7 +93,7 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
 
     const metrics = JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8'));
     expect(metrics.partial).toBe(false);
-    expect(metrics.mode).toBe('redis');
+    expect(metrics).toMatchObject({ command: 'sweep', mode: 'redis', total: 7 });
     expect(metrics.runs).toHaveLength(6);
     const ids: string[] = metrics.runs.map((run: { id: string }) => run.id);
     expect(new Set(ids).size).toBe(6);
@@ -99,14 +106,20 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
     }
     expect(metrics.failures).toEqual([
       expect.objectContaining({
-        name: 'limit=1 validation-split=0.5',
-        error: expect.stringMatching(/validationSplit 0.5/),
+        name: 'lr=10 optimizer=sgd loss=mse',
+        error: expect.stringMatching(/loss is not finite at step 4/),
+        attempts: 1,
       }),
     ]);
     expect(metrics.ranking).toHaveLength(6);
     const summary = readFileSync(join(report, 'summary.csv'), 'utf8').trim().split('\n');
     expect(summary).toHaveLength(7);
-    for (const id of ids) expect(summary.some((line) => line.startsWith(`${id},`))).toBe(true);
+    for (const run of metrics.runs)
+      expect(summary.some((line) => line.startsWith(`${run.name},complete,1,`))).toBe(true);
+    const html = readFileSync(join(report, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Ranking</h2>');
+    expect(html).toContain('<h2>Failed configurations</h2>');
+    for (const run of metrics.runs) expect(html).toContain(run.name);
 
     // Redis' own record: one result per configuration, each stored exactly once, the killed
     // worker's job started again by the other worker and stored by it.

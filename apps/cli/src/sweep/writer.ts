@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { finalValMacroF1, formatRanking, type RankedGroup, type SweepResult } from './ranking.js';
+import { join } from 'node:path';
+import { defaultSections, type ReportSection, renderHtmlReport } from '@overfit/report';
+import { metricsJson, summaryCsv, writeFileAtomic } from '../output/index.js';
+import { formatRanking, type RankedGroup, type SweepResult } from './ranking.js';
 
 /** A configuration that failed for good, with its error. */
 export interface SweepFailure {
@@ -20,14 +21,8 @@ export interface SweepReport {
   failures: SweepFailure[];
   ranking: RankedGroup[];
   wallSeconds: number;
-}
-
-/** Writes `file` through a temporary file and a rename, so no reader sees half of it. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
+  /** What the report says it ran (backend, data, epochs). */
+  subtitle: string;
 }
 
 function csv(rows: (string | number | null | undefined)[][]): string {
@@ -36,85 +31,123 @@ function csv(rows: (string | number | null | undefined)[][]): string {
       v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))
         ? ''
         : String(v);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return `${rows.map((row) => row.map(cell).join(',')).join('\n')}\n`;
 }
 
+const RANKING_COLUMNS = [
+  'rank',
+  'configuration',
+  'seeds',
+  'val_macro_f1_mean',
+  'val_macro_f1_std',
+  'test_macro_f1_mean',
+  'test_macro_f1_std',
+  'ids',
+];
+
+function rankingRows(ranking: readonly RankedGroup[]) {
+  return ranking.map((row) => [
+    row.rank,
+    row.name,
+    row.seeds.length,
+    row.valMacroF1.mean,
+    row.valMacroF1.std,
+    row.testMacroF1.mean,
+    row.testMacroF1.std,
+    row.configIds.join(' '),
+  ]);
+}
+
+/** The sweep's own sections of report.html: the ranking first, then the failures. */
+function sweepSections(report: SweepReport): ReportSection[] {
+  const finite = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
+  const sections: ReportSection[] = [
+    {
+      title: 'Ranking',
+      text:
+        'Configurations ranked by the validation macro-F1 of their last epoch, mean and sample ' +
+        'standard deviation over seeds (n - 1; none for one seed). A difference smaller than the ' +
+        'standard deviations is not a difference.',
+      tables: [
+        {
+          title: `${report.ranking.length} configurations, ${report.results.length} runs`,
+          table: {
+            columns: RANKING_COLUMNS,
+            rows: rankingRows(report.ranking).map((row) =>
+              row.map((cell) => (typeof cell === 'number' ? finite(cell) : (cell ?? null))),
+            ),
+          },
+        },
+      ],
+    },
+  ];
+  if (report.failures.length > 0)
+    sections.push({
+      title: 'Failed configurations',
+      tables: [
+        {
+          title: 'Failed for good (not in the ranking)',
+          table: {
+            columns: ['configuration', 'id', 'attempts', 'error'],
+            rows: report.failures.map((f) => [f.name, f.id, f.attempts, f.error]),
+          },
+        },
+      ],
+    });
+  return sections;
+}
+
 /**
- * The sweep's report: metrics.json (every run's record, the failures, the ranking),
- * summary.csv (one row per run), ranking.csv (one row per configuration over seeds).
- * The one function to swap for the CLI's shared report writer.
+ * The sweep's report in `dir` (which exists): metrics.json (the CLI's schema: `{ title, ...,
+ * partial, runs }` plus the sweep's id, failures and ranking; each run with its config id),
+ * summary.csv (one row per run, as `overfit compare`), ranking.csv and ranking.txt (one row per
+ * configuration over seeds) and report.html (the ranking, the failures, then
+ * `@overfit/report`'s comparison, curves and per-run sections). Each file is written atomically.
  */
 export async function writeSweepReport(dir: string, report: SweepReport): Promise<string[]> {
   const runs = report.results.map(({ run, record }) => ({
+    ...record,
     id: run.id,
     groupId: run.groupId,
-    ...record,
   }));
-  const metrics = {
-    sweepId: report.sweepId,
-    mode: report.mode,
-    partial: report.partial,
-    total: report.total,
-    wallSeconds: report.wallSeconds,
+  const title = `overfit sweep ${report.sweepId}`;
+  const metrics = metricsJson({
+    title,
+    subtitle: report.subtitle,
     runs,
-    failures: report.failures,
-    ranking: report.ranking,
-  };
-  const summary = [
-    [
-      'id',
-      'name',
-      'seed',
-      'epochs',
-      'final_val_macro_f1',
-      'test_macro_f1',
-      'test_accuracy',
-      'train_seconds',
-    ],
-    ...report.results.map(({ run, record }) => [
-      run.id,
-      run.name,
-      run.config.seed,
-      record.epochs.length,
-      finalValMacroF1(record),
-      record.test?.macroF1,
-      record.test?.accuracy,
-      record.summary?.seconds,
-    ]),
+    partial: report.partial,
+    meta: {
+      command: 'sweep',
+      sweepId: report.sweepId,
+      mode: report.mode,
+      total: report.total,
+      wallSeconds: report.wallSeconds,
+      failures: report.failures,
+      ranking: report.ranking,
+    },
+  });
+  const partial = report.partial
+    ? `PARTIAL REPORT: ${report.total - report.results.length - report.failures.length} of ${report.total} configurations did not run. `
+    : '';
+  const html = await renderHtmlReport({
+    title,
+    subtitle: `${partial}${report.subtitle}`,
+    runs,
+    sections: [...sweepSections(report), ...defaultSections(runs)],
+    footer: `written by overfit on ${new Date().toISOString()}; the numbers are also in metrics.json, summary.csv and ranking.csv`,
+  });
+  const files = ['report.html', 'metrics.json', 'summary.csv', 'ranking.csv', 'ranking.txt'].map(
+    (name) => join(dir, name),
+  );
+  const texts = [
+    html,
+    metrics,
+    summaryCsv(runs),
+    csv([RANKING_COLUMNS, ...rankingRows(report.ranking)]),
+    `${formatRanking(report.ranking).join('\n')}\n`,
   ];
-  const ranking = [
-    [
-      'rank',
-      'configuration',
-      'seeds',
-      'val_macro_f1_mean',
-      'val_macro_f1_std',
-      'test_macro_f1_mean',
-      'test_macro_f1_std',
-      'ids',
-    ],
-    ...report.ranking.map((row) => [
-      row.rank,
-      row.name,
-      row.seeds.length,
-      row.valMacroF1.mean,
-      row.valMacroF1.std,
-      row.testMacroF1.mean,
-      row.testMacroF1.std,
-      row.configIds.join(' '),
-    ]),
-  ];
-  const files = [
-    join(dir, 'metrics.json'),
-    join(dir, 'summary.csv'),
-    join(dir, 'ranking.csv'),
-    join(dir, 'ranking.txt'),
-  ];
-  await writeFileAtomic(files[0]!, `${JSON.stringify(metrics, null, 2)}\n`);
-  await writeFileAtomic(files[1]!, csv(summary));
-  await writeFileAtomic(files[2]!, csv(ranking));
-  await writeFileAtomic(files[3]!, `${formatRanking(report.ranking).join('\n')}\n`);
+  for (const [i, file] of files.entries()) await writeFileAtomic(file, texts[i]!);
   return files;
 }
