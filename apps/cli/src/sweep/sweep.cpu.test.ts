@@ -180,6 +180,43 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
       );
     }
   }, 240_000);
+
+  it('an interrupted sweep leaves its jobs queued; --resume collects them', async () => {
+    const { server, url } = await startRedis();
+    track(server);
+    const report = join(tempDir(), 'report');
+    const args = ['sweep', '--redis', url, '--grid', 'l2=0,1e-3,1e-2', ...TINY, '--limit', '300'];
+    // No worker yet: the sweep queues its 3 jobs and waits; Ctrl-C writes a partial report.
+    const first = track(startCli([...args, '--report', report]));
+    await first.waitFor(/3 queued, 0 already queued/, 60_000);
+    first.child.kill('SIGINT');
+    expect((await first.exited).code, first.output()).toBe(130);
+    expect(first.output()).toMatch(
+      /0 finished, 0 failed, 3 missing \(interrupted; run again with --resume\)/,
+    );
+    expect(JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8'))).toMatchObject({
+      partial: true,
+      runs: [],
+    });
+
+    const refused = track(startCli([...args, '--report', report]));
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.output()).toMatch(
+      /already exists in Redis \(0 of 3 results stored\); pass --resume/,
+    );
+
+    track(startCli(['worker', '--redis', url, '--lock-seconds', '5']));
+    const resumed = track(startCli([...args, '--report', report, '--resume']));
+    expect((await resumed.exited).code, resumed.output()).toBe(0);
+    expect(resumed.output()).toMatch(/0 queued, 3 already queued/);
+    const metrics = JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8'));
+    expect(metrics.partial).toBe(false);
+    expect(metrics.runs.map((run: { name: string }) => run.name)).toEqual([
+      'l2=0',
+      'l2=1e-3',
+      'l2=1e-2',
+    ]);
+  }, 240_000);
 });
 
 describe('overfit sweep (local pool, built CLI)', () => {
