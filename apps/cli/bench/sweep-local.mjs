@@ -46,6 +46,7 @@ function timed(args) {
   return seconds;
 }
 
+const loadBefore = loadavg()[0];
 const dir = mkdtempSync(join(tmpdir(), 'overfit-bench-sweep-'));
 const variants = {
   'overfit train x4, one after another': () =>
@@ -73,26 +74,30 @@ const variants = {
       join(dir, `w2-${rep}`),
     ]),
 };
-const rows = [];
+// Variants interleaved per repetition (A B C A B C ...), so a load change on a shared machine
+// hits them alike; the best of the repetitions is reported.
+const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 try {
-  for (const [name, run] of Object.entries(variants)) {
-    const seconds = [];
-    for (let rep = 0; rep < Number(values.reps); rep++) seconds.push(run(rep));
-    rows.push({ variant: name, seconds: Math.min(...seconds), reps: seconds.length });
-  }
+  for (let rep = 0; rep < Number(values.reps); rep++)
+    for (const [name, run] of Object.entries(variants)) times[name].push(run(rep));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+const rows = Object.entries(times).map(([variant, seconds]) => ({
+  variant,
+  seconds: Math.min(...seconds),
+  all: seconds,
+}));
 const sequential = rows[0].seconds;
 console.log(
   `4 configurations (${grid}), ${values.epochs} epoch(s) on ${values.limit} MNIST images, ` +
-    `MLP 784-128-128-10, wasm; ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)}`,
+    `MLP 784-128-128-10, wasm; ${availableParallelism()} cores, load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (a busy machine flattens the speed-up)`,
 );
-console.log('| variant | wall s (best) | speed-up vs train x4 |');
-console.log('|---|---:|---:|');
+console.log('| variant | wall s (best) | all runs (s) | speed-up vs train x4 |');
+console.log('|---|---:|---|---:|');
 for (const row of rows)
   console.log(
-    `| ${row.variant} | ${row.seconds.toFixed(1)} | ${(sequential / row.seconds).toFixed(2)}x |`,
+    `| ${row.variant} | ${row.seconds.toFixed(1)} | ${row.all.map((t) => t.toFixed(1)).join(', ')} | ${(sequential / row.seconds).toFixed(2)}x |`,
   );
 if (values.json)
   writeFileSync(values.json, `${JSON.stringify({ rows, loadavg: loadavg() }, null, 2)}\n`);

@@ -43,8 +43,11 @@ export class RunsDirectory {
     return writeFileAtomic(join(this.path, `${id}.json`), `${JSON.stringify(record)}\n`);
   }
 
-  clear(): Promise<void> {
-    return rm(this.path, { recursive: true, force: true });
+  /** Removes the run files (the directory stays: it was checked before anything ran). */
+  async clear(): Promise<void> {
+    const names = await readdir(this.path).catch(() => [] as string[]);
+    for (const name of names)
+      if (name.endsWith('.json')) await rm(join(this.path, name), { force: true });
   }
 }
 

@@ -103,6 +103,7 @@ async function sweep(
   const dir = await prepareReportDir(options.report ?? `sweep-${id}`);
   const runs = new RunsDirectory(dir);
   await prepareReportDir(runs.path);
+  if (options.fresh) await runs.clear();
   const start = performance.now();
   let results: SweepResult[];
   let failures: SweepFailure[];
