@@ -1,5 +1,5 @@
 // Test support (not shipped): real processes started on 127.0.0.1 and stopped by PID.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -32,8 +32,15 @@ export interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function start(command: string, args: readonly string[]): Started {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Started {
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   let text = '';
   const listeners = new Set<() => void>();
@@ -81,9 +88,16 @@ export function startCli(args: readonly string[]): Started {
 }
 
 /** Debian's redis-server on 127.0.0.1, no persistence (nothing written to disk). */
-export async function startRedis(): Promise<{ server: Started; url: string }> {
+export async function startRedis(
+  extraArgs: readonly string[] = [],
+): Promise<{ server: Started; url: string; port: number }> {
+  if (spawnSync('redis-server', ['--version']).error)
+    throw new Error(
+      'redis-server is not installed: apt-get install -y --no-install-recommends redis-server (.ci/run does)',
+    );
   const port = await freePort();
   const server = start('redis-server', [
+    ...extraArgs,
     '--port',
     String(port),
     '--bind',
@@ -94,7 +108,7 @@ export async function startRedis(): Promise<{ server: Started; url: string }> {
     'no',
   ]);
   await server.waitFor(/Ready to accept connections/, 20_000);
-  return { server, url: `redis://127.0.0.1:${port}` };
+  return { server, url: `redis://127.0.0.1:${port}`, port };
 }
 
 /** True while a process with this PID exists. */

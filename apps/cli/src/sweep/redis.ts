@@ -66,7 +66,12 @@ export function bullConnection(target: RedisTarget): ConnectionOptions {
 export async function connectRedis(target: RedisTarget, timeoutMs = 10_000): Promise<Redis> {
   const { url, ...options } = redisOptions(target);
   const client = new Redis(url, { ...options, lazyConnect: true, maxRetriesPerRequest: 3 });
-  client.on('error', () => {}); // reported by the ping below or by the command that failed
+  // ioredis reports why (WRONGPASS, ECONNREFUSED, a TLS error) as an 'error' event; the
+  // connect promise itself only says the connection closed.
+  let cause: Error | undefined;
+  client.on('error', (error: Error) => {
+    cause ??= error;
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -82,7 +87,7 @@ export async function connectRedis(target: RedisTarget, timeoutMs = 10_000): Pro
   } catch (error) {
     client.disconnect();
     throw new SweepStateError(
-      `cannot reach Redis at ${redactUrl(target.url)}: ${(error as Error).message}`,
+      `cannot reach Redis at ${redactUrl(target.url)}: ${(cause ?? (error as Error)).message.split('\n')[0]}`,
     );
   } finally {
     clearTimeout(timer);

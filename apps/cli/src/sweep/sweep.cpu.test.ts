@@ -5,8 +5,10 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   alive,
+  CLI,
   killAll,
   type Started,
+  start,
   startCli,
   startRedis,
   trainingPids,
@@ -217,6 +219,24 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
       'l2=1e-2',
     ]);
   }, 240_000);
+
+  it('takes a password in the URL or OVERFIT_REDIS_URL, and never prints it', async () => {
+    const { server, port } = await startRedis(['--requirepass', 's3cret-pw']);
+    track(server);
+    const wrong = track(startCli(['worker', '--redis', `redis://:wrong-pw@127.0.0.1:${port}`]));
+    expect((await wrong.exited).code).toBe(1);
+    expect(wrong.output()).toMatch(
+      /^overfit: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/m,
+    );
+    expect(wrong.output()).not.toContain('wrong-pw');
+    const right = track(
+      start(process.execPath, [CLI, 'worker', '--name', 'P'], {
+        OVERFIT_REDIS_URL: `redis://:s3cret-pw@127.0.0.1:${port}`,
+      }),
+    );
+    await right.waitFor(/worker P: 1 at a time, serving every sweep/, 60_000);
+    expect(right.output()).not.toContain('s3cret-pw');
+  }, 120_000);
 });
 
 describe('overfit sweep (local pool, built CLI)', () => {
