@@ -1,5 +1,6 @@
 // Test support (not shipped): real processes started on 127.0.0.1 and stopped by PID.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -129,4 +130,63 @@ export function killAll(pids: Iterable<number>): void {
 /** PIDs of the training processes a worker's output announced. */
 export function trainingPids(output: string): number[] {
   return [...output.matchAll(/training process (\d+)/g)].map((m) => Number(m[1]));
+}
+
+/**
+ * A throw-away CA and a server certificate for 127.0.0.1 (openssl), in `dir`: what a TLS
+ * redis-server is started with and what `--redis-ca` is given.
+ */
+export function makeTlsCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const files = { ca: `${dir}/ca.pem`, cert: `${dir}/server.pem`, key: `${dir}/server.key` };
+  const openssl = (...args: string[]) => {
+    const run = spawnSync('openssl', args, { encoding: 'utf8', cwd: dir });
+    if (run.error || run.status !== 0)
+      throw new Error(`openssl ${args[0]} failed: ${run.error?.message ?? run.stderr}`);
+  };
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    files.ca,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=overfit test CA',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    files.key,
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  writeFileSync(`${dir}/ext.cnf`, 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    files.ca,
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    files.cert,
+    '-days',
+    '1',
+    '-extfile',
+    'ext.cnf',
+  );
+  return files;
 }

@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   alive,
   CLI,
+  freePort,
   killAll,
+  makeTlsCertificates,
   type Started,
   start,
   startCli,
@@ -236,6 +238,47 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
     );
     await right.waitFor(/worker P: 1 at a time, serving every sweep/, 60_000);
     expect(right.output()).not.toContain('s3cret-pw');
+  }, 120_000);
+
+  it('sweeps over TLS (rediss://) with a private CA given by --redis-ca', async () => {
+    const dir = tempDir();
+    const tls = makeTlsCertificates(dir);
+    const port = await freePort();
+    // --port 0: no plain TCP at all, TLS only.
+    const server = track(
+      start('redis-server', [
+        ...['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1'],
+        ...['--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca],
+        ...['--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no'],
+      ]),
+    );
+    await server.waitFor(/Ready to accept connections/, 20_000);
+    const url = `rediss://127.0.0.1:${port}`;
+    const untrusted = track(startCli(['worker', '--redis', url]));
+    expect((await untrusted.exited).code).toBe(1);
+    expect(untrusted.output()).toMatch(
+      /cannot reach Redis at rediss:\/\/127\.0\.0\.1:\d+\/?: self-signed certificate/,
+    );
+    track(startCli(['worker', '--redis', url, '--redis-ca', tls.ca]));
+    const report = join(dir, 'report');
+    const sweep = track(
+      startCli([
+        'sweep',
+        '--redis',
+        url,
+        '--redis-ca',
+        tls.ca,
+        '--grid',
+        'l2=0',
+        ...TINY,
+        '--limit',
+        '300',
+        '--report',
+        report,
+      ]),
+    );
+    expect((await sweep.exited).code, sweep.output()).toBe(0);
+    expect(JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8')).runs).toHaveLength(1);
   }, 120_000);
 });
 
