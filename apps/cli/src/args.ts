@@ -107,6 +107,7 @@ export class UsageError extends OverfitError {
 export const USAGE = `usage: overfit train [options]
        overfit compare [options] [--runs SPEC | --config FILE.json] [--resume DIR] [--quiet] [--json]
        overfit doctor        backends that load here and why not, kernels, data sets found
+       overfit sweep|worker  grids of trainings on local processes or through Redis (see overfit sweep --help)
 
 train: one model on real MNIST (or Fashion-MNIST): per-epoch data loss, penalty, train and
 validation macro-F1, then the test macro-F1 and accuracy.
