@@ -6,7 +6,7 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 /** Specs import sibling packages from source, so a spec never runs against a stale build. */
 const sourceAliases = [
-  { find: /^@overfit\/data\/node$/, replacement: `${packagesDir}data/src/node.ts` },
+  { find: /^@overfit\/(data|early-stopping)\/node$/, replacement: `${packagesDir}$1/src/node.ts` },
   { find: /^@overfit\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
 ];
 

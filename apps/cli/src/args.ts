@@ -107,6 +107,7 @@ export class UsageError extends OverfitError {
 export const USAGE = `usage: overfit train [options]
        overfit compare [options] [--runs SPEC | --config FILE.json] [--resume DIR] [--quiet] [--json]
        overfit doctor        backends that load here and why not, kernels, data sets found
+       overfit sweep|worker  grids of trainings on local processes or through Redis (see overfit sweep --help)
 
 train: one model on real MNIST (or Fashion-MNIST): per-epoch data loss, penalty, train and
 validation macro-F1, then the test macro-F1 and accuracy.
@@ -287,6 +288,10 @@ function tokenize(argv: readonly string[]): {
       : COMPARE_OPTIONS;
   for (const [name, value] of pending) {
     const kind = known[name];
+    if (kind === undefined && command === 'doctor') {
+      problems.push(`doctor takes no options, got --${name}`);
+      continue;
+    }
     if (kind === undefined) {
       const where = command === undefined || !(name in COMPARE_OPTIONS) ? '' : ` for ${command}`;
       problems.push(`unknown option --${name}${where} (see overfit --help)`);
@@ -479,10 +484,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       `unknown command ${JSON.stringify(command)}: expected 'train', 'compare' or 'doctor'`,
     );
   if (command === 'doctor') {
-    if (problems.length > 0)
-      throw new UsageError(
-        problems.map((p) => p.replace(/ for doctor/, ' (doctor takes no options)')),
-      );
+    if (problems.length > 0) throw new UsageError(problems);
     return { kind: 'doctor' };
   }
   const c = new Collector();

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type BackendChoice, selectBackend } from '@overfit/core';
 import { backendCandidate, chooseBackend, installFastKernels } from './backend.js';
+import { findDatasets } from './run/data.js';
 import { describeAdapter, findVulkanDrivers, webGpuAdapter } from './webgpu.js';
 
 /** Chromium's own Vulkan driver (SwiftShader), usable by Dawn through `VK_ICD_FILENAMES`. */
@@ -11,7 +12,7 @@ const CHROMIUM_SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**
  * `overfit doctor`: each backend in `auto`'s order, whether it loads here and why not; the
- * Vulkan drivers found and what Dawn reports; the kernels installed. Returns the exit code
+ * Vulkan drivers found and what Dawn reports; the kernels installed; the data sets found. Returns the exit code
  * (0: something usable; cpu always is).
  */
 export async function doctor(out: (line: string) => void): Promise<number> {
@@ -34,6 +35,7 @@ export async function doctor(out: (line: string) => void): Promise<number> {
     out(`  not in use: ${CHROMIUM_SWIFTSHADER} (VK_ICD_FILENAMES=${CHROMIUM_SWIFTSHADER} uses it)`);
   for (const line of dawnReport()) out(line);
   for (const name of usable) out(installFastKernels(name));
+  for (const line of describeDatasets()) out(line);
   return 0;
 }
 
@@ -105,4 +107,14 @@ function readPackageVersion(file: string): string {
   } catch {
     return '?';
   }
+}
+
+/** `data sets (--dataset):` then one line each: where it is, or how to get it. */
+export function describeDatasets(): string[] {
+  return [
+    'data sets (--dataset):',
+    ...findDatasets().map(
+      (d) => `  ${d.name}: ${d.found ? `found in ${d.where}` : `not found: ${d.where}`}`,
+    ),
+  ];
 }

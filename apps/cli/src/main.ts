@@ -18,6 +18,13 @@ function refusalLines(error: unknown): string[] | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'sweep' || argv[0] === 'worker') {
+    const { sweepMain } = await import('./sweep/main.js');
+    return sweepMain(argv, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  }
   let command: ReturnType<typeof parseCommandLine>;
   try {
     command = parseCommandLine(argv);

@@ -17,6 +17,7 @@ import {
   shearing,
   translation,
 } from './ops/matrix.js';
+import { POLICY_OP_SPECS } from './policy-ops.js';
 import { aroundOne, type Range, type RangeArg, symmetric, toRange } from './ranges.js';
 import { uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
@@ -211,7 +212,16 @@ export function shear(args: Only<'shear'>): RandomAffine {
 
 // Registered next to their definitions: the config, deserialize and spec parser read these.
 registerTransform('affine', affine, { positional: ['degrees', 'translate', 'scale', 'shear'] });
-registerTransform('rotate', rotate, { positional: ['degrees', 'p'] });
-registerTransform('translate', translate, { positional: ['translate', 'p'] });
+registerTransform('rotate', rotate, {
+  positional: ['degrees', 'p'],
+  randAugment: [POLICY_OP_SPECS.rotate],
+});
+registerTransform('translate', translate, {
+  positional: ['translate', 'p'],
+  randAugment: [POLICY_OP_SPECS.translateX, POLICY_OP_SPECS.translateY],
+});
 registerTransform('scale', scale, { positional: ['scale', 'p'], aliases: ['zoom'] });
-registerTransform('shear', shear, { positional: ['shear', 'p'] });
+registerTransform('shear', shear, {
+  positional: ['shear', 'p'],
+  randAugment: [POLICY_OP_SPECS.shearX, POLICY_OP_SPECS.shearY],
+});

@@ -19,6 +19,7 @@ import {
   adjustSharpness,
 } from './ops/adjust.js';
 import { clip01, perImage, selectImages } from './ops/color.js';
+import { POLICY_OP_SPECS } from './policy-ops.js';
 import { aroundOne, type Range, type RangeArg, symmetric, toRange } from './ranges.js';
 import { uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
@@ -281,12 +282,24 @@ export class ColorJitter extends Augmentation<ColorJitterParams> {
 export const colorJitter = (args: ColorJitterArgs = {}) => new ColorJitter(args);
 
 // Registered next to their definitions: the config, deserialize and spec parser read these.
-registerTransform('brightness', brightness, { positional: ['factor', 'p'] });
-registerTransform('contrast', contrast, { positional: ['factor', 'p'] });
-registerTransform('saturation', saturation, { positional: ['factor', 'p'] });
+registerTransform('brightness', brightness, {
+  positional: ['factor', 'p'],
+  randAugment: [POLICY_OP_SPECS.brightness],
+});
+registerTransform('contrast', contrast, {
+  positional: ['factor', 'p'],
+  randAugment: [POLICY_OP_SPECS.contrast],
+});
+registerTransform('saturation', saturation, {
+  positional: ['factor', 'p'],
+  randAugment: [POLICY_OP_SPECS.color],
+});
 registerTransform('hue', hue, { positional: ['factor', 'p'] });
 registerTransform('gamma', gamma, { positional: ['factor', 'p'] });
-registerTransform('sharpness', sharpness, { positional: ['factor', 'p'] });
+registerTransform('sharpness', sharpness, {
+  positional: ['factor', 'p'],
+  randAugment: [POLICY_OP_SPECS.sharpness],
+});
 registerTransform('intensityShift', intensityShift, {
   positional: ['factor', 'p'],
   aliases: ['shift'],

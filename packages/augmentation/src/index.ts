@@ -15,6 +15,7 @@ export * from './mixing.js';
 export type { FillMode, Interpolation } from './ops/warp.js';
 export * from './photometric.js';
 export * from './policies.js';
+export { type MagnitudeContext, POLICY_OP_SPECS, type PolicyOpSpec } from './policy-ops.js';
 export type { Range, RangeArg } from './ranges.js';
 export { augmentationFromConfig, describeAugmentation, TRANSFORMS } from './registry.js';
 export { parseAugmentationSpec, presets } from './spec.js';

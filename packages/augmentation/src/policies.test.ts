@@ -1,8 +1,9 @@
 import { Rng } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { POLICY_OPS, randAugment, trivialAugment } from './policies.js';
+import { policyOpNames, randAugment, trivialAugment } from './policies.js';
 import { expectClose, expectNoLeak, ramp } from './test-utils.js';
+import { registerTransform } from './transform-registry.js';
 
 describe('RandAugment / TrivialAugment', () => {
   it('RandAugment draws numOps ops per image, uniformly, at the fixed magnitude', () => {
@@ -11,7 +12,7 @@ describe('RandAugment / TrivialAugment', () => {
     expect(ops.every((o) => o.length === 2)).toBe(true);
     const counts = new Map<string, number>();
     for (const o of ops.flat()) counts.set(o.op, (counts.get(o.op) ?? 0) + 1);
-    expect(counts.size).toBe(POLICY_OPS.length);
+    expect(counts.size).toBe(policyOpNames().length);
     for (const c of counts.values()) expect(Math.abs(c / 14000 - 1 / 14)).toBeLessThan(0.012);
     // torchvision's bins: rotate linspace(0, 30, 31)[9] = 9 degrees, random sign.
     const rot = ops
@@ -70,6 +71,54 @@ describe('RandAugment / TrivialAugment', () => {
     expectNoLeak(() => tr.apply(x, tr.sampleParams(x.shape, new Rng(1))));
     expect(() => randAugment({ magnitude: 31 })).toThrow(
       'magnitude must be an integer in [0, 30], got 31',
+    );
+  });
+});
+
+describe('the policy op space comes from the registry', () => {
+  it('is identity plus the ops the registered transforms declare, in torchvision order', () => {
+    expect(policyOpNames()).toEqual([
+      'identity',
+      'shearX',
+      'shearY',
+      'translateX',
+      'translateY',
+      'rotate',
+      'brightness',
+      'color',
+      'contrast',
+      'sharpness',
+      'posterize',
+      'solarize',
+      'autocontrast',
+      'equalize',
+    ]);
+  });
+
+  it('a transform registered with a RandAugment op joins both policies', async () => {
+    const invertAll = {
+      op: 'invertAll',
+      signed: false,
+      magnitude: () => 0,
+      apply: (x: tf.Tensor4D) => tf.sub(1, x),
+    };
+    registerTransform('testInvert', () => trivialAugment(), {
+      positional: [],
+      randAugment: [invertAll],
+    });
+    expect(policyOpNames().at(-1)).toBe('invertAll');
+    const { ops } = randAugment({ numOps: 1 }).sampleParams([3000, 8, 8, 1], new Rng(5));
+    expect(ops.flat().some((o) => o.op === 'invertAll')).toBe(true);
+    const x = ramp(2, 4, 4, 1);
+    const y = randAugment().apply(x, {
+      ops: [[{ op: 'invertAll', magnitude: 0 }], [{ op: 'identity', magnitude: 0 }]],
+    });
+    const [a, b] = tf.split(y, 2);
+    const [p, q] = tf.split(x, 2);
+    await expectClose(a!, tf.sub(1, p!), 0);
+    await expectClose(b!, q!, 0);
+    expect(() => randAugment().apply(x, { ops: [[{ op: 'nope', magnitude: 0 }], []] })).toThrow(
+      /params.ops\[\].op must be a policy op/,
     );
   });
 });

@@ -1,25 +1,28 @@
-import { checkInteger, checkOneOf, type Rng, ShapeError } from '@overfit/core';
+import {
+  checkInteger,
+  checkOneOf,
+  InvalidArgumentError,
+  OverfitError,
+  type Rng,
+  ShapeError,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
+// The built-in policy ops are declared by these transforms' registrations: load them first.
+import './affine.js';
+import './color-adjust.js';
+import './tone.js';
 import { Augmentation, checkBatchShape, checkImages, type Json } from './augmentation.js';
 import { checkOptions } from './geometric-base.js';
-import {
-  adjustBrightness,
-  adjustContrast,
-  adjustSaturation,
-  adjustSharpness,
-  autocontrastImages,
-} from './ops/adjust.js';
-import { perImage } from './ops/color.js';
 import { takeImages } from './ops/gather.js';
-import { equalizeImages } from './ops/histogram.js';
-import { about, invert, type Mat3, rotation, shearing, translation } from './ops/matrix.js';
-import { INTERPOLATIONS, type Interpolation, warpProjective } from './ops/warp.js';
+import { INTERPOLATIONS, type Interpolation } from './ops/warp.js';
+import { IDENTITY_OP, type MagnitudeContext, type PolicyOpSpec } from './policy-ops.js';
 import { randInt } from './sampling.js';
-import { registerTransform } from './transform-registry.js';
+import { registeredTransforms, registerTransform } from './transform-registry.js';
 
 /** One policy op applied to one image: its name and signed magnitude. */
 export interface PolicyOp {
-  op: PolicyOpName;
+  /** A name of {@link policyOps} (`'rotate'`, `'shearX'`, ...). */
+  op: string;
   magnitude: number;
 }
 
@@ -28,119 +31,40 @@ export interface PolicyParams {
   ops: PolicyOp[][];
 }
 
-/** torchvision's RandAugment / TrivialAugment op space. */
-export const POLICY_OPS = [
-  'identity',
-  'shearX',
-  'shearY',
-  'translateX',
-  'translateY',
-  'rotate',
-  'brightness',
-  'color',
-  'contrast',
-  'sharpness',
-  'posterize',
-  'solarize',
-  'autocontrast',
-  'equalize',
-] as const;
-export type PolicyOpName = (typeof POLICY_OPS)[number];
-
-const SIGNED = new Set<PolicyOpName>([
-  'shearX',
-  'shearY',
-  'translateX',
-  'translateY',
-  'rotate',
-  'brightness',
-  'color',
-  'contrast',
-  'sharpness',
-]);
-
-/** Magnitude of `op` at bin `b` of `bins` (torchvision's `_augmentation_space`, standard or wide). */
-function magnitudeAt(
-  op: PolicyOpName,
-  b: number,
-  bins: number,
-  h: number,
-  w: number,
-  wide: boolean,
-): number {
-  const lin = (hi: number, lo = 0) => (bins === 1 ? lo : lo + ((hi - lo) * b) / (bins - 1));
-  switch (op) {
-    case 'shearX':
-    case 'shearY':
-      return lin(wide ? 0.99 : 0.3);
-    case 'translateX':
-      return lin(wide ? 32 : (150 / 331) * w);
-    case 'translateY':
-      return lin(wide ? 32 : (150 / 331) * h);
-    case 'rotate':
-      return lin(wide ? 135 : 30);
-    case 'brightness':
-    case 'color':
-    case 'contrast':
-    case 'sharpness':
-      return lin(wide ? 0.99 : 0.9);
-    case 'posterize':
-      return 8 - Math.round(b / ((bins - 1) / (wide ? 6 : 4)));
-    case 'solarize':
-      return lin(0, 1);
-    default:
-      return 0;
+/**
+ * The RandAugment / TrivialAugment op space, read from the registry: identity plus every op
+ * that a registered transform declares in its `randAugment` meta (the built-ins: torchvision's
+ * 13, in its order, by `rank`; unranked ops after them in registration order). A transform
+ * registered with a policy op later joins the policies from then on.
+ *
+ * @throws OverfitError when two registrations declare the same op name
+ */
+export function policyOps(): PolicyOpSpec[] {
+  const declared = registeredTransforms().flatMap((t) => t.meta.randAugment ?? []);
+  const rank = (o: PolicyOpSpec) => o.rank ?? Number.POSITIVE_INFINITY;
+  const ops = [IDENTITY_OP, ...declared].sort((a, b) => rank(a) - rank(b));
+  const seen = new Set<string>();
+  for (const o of ops) {
+    if (seen.has(o.op)) throw new OverfitError(`policy op '${o.op}' is registered twice`);
+    seen.add(o.op);
   }
+  return ops;
 }
 
-/** Applies one op with per-image magnitudes to a sub-batch. */
-function runOp(
-  op: PolicyOpName,
-  x: tf.Tensor4D,
-  m: number[],
-  interpolation: Interpolation,
-): tf.Tensor {
-  const [, h, w] = x.shape;
-  const warp = (mats: Mat3[]) =>
-    warpProjective(x, mats.map(invert), { interpolation, fillMode: 'constant', fillValue: 0 });
-  const factor = () => perImage(m.map((v) => 1 + v));
-  switch (op) {
-    case 'shearX':
-      // torchvision shears about the image's top-left corner (its `center=[0, 0]`), which is
-      // (-0.5, -0.5) in pixel-index coordinates, by the angle atan(m); our sign convention
-      // (x + tan·y) makes our m its -m (magnitudes are drawn with a random sign).
-      return warp(m.map((v) => about(shearing((Math.atan(v) * 180) / Math.PI, 0), -0.5, -0.5)));
-    case 'shearY':
-      return warp(m.map((v) => about(shearing(0, (Math.atan(v) * 180) / Math.PI), -0.5, -0.5)));
-    case 'translateX':
-      return warp(m.map((v) => translation(Math.trunc(v), 0)));
-    case 'translateY':
-      return warp(m.map((v) => translation(0, Math.trunc(v))));
-    case 'rotate':
-      return warp(m.map((v) => about(rotation(v), (w - 1) / 2, (h - 1) / 2)));
-    case 'brightness':
-      return adjustBrightness(x, factor());
-    case 'color':
-      return adjustSaturation(x, factor());
-    case 'contrast':
-      return adjustContrast(x, factor());
-    case 'sharpness':
-      return adjustSharpness(x, factor());
-    case 'posterize': {
-      const levels = perImage(m.map((bits) => 2 ** bits));
-      return tf.div(tf.minimum(tf.floor(tf.mul(x, levels)), tf.sub(levels, 1)), levels);
-    }
-    case 'solarize': {
-      const t = tf.broadcastTo(perImage(m), x.shape);
-      return tf.where(tf.greaterEqual(x, t), tf.sub(1, x), x);
-    }
-    case 'autocontrast':
-      return autocontrastImages(x);
-    case 'equalize':
-      return equalizeImages(x);
-    default:
-      return tf.clone(x);
-  }
+/** The names of {@link policyOps}, in order. */
+export const policyOpNames = (): string[] => policyOps().map((o) => o.op);
+
+/** Draws one op and its (signed) magnitude. */
+function drawOp(
+  ops: readonly PolicyOpSpec[],
+  at: Omit<MagnitudeContext, 'bin'>,
+  bin: number,
+  rng: Rng,
+  pick: number,
+): PolicyOp {
+  const spec = ops[pick]!;
+  const magnitude = spec.magnitude({ ...at, bin });
+  return { op: spec.op, magnitude: spec.signed && rng.uniform() < 0.5 ? -magnitude : magnitude };
 }
 
 /** Options shared by the policies. */
@@ -165,35 +89,34 @@ abstract class Policy extends Augmentation<PolicyParams> {
       INTERPOLATIONS,
     );
   }
-  protected signed(op: PolicyOpName, magnitude: number, rng: Rng): PolicyOp {
-    return { op, magnitude: SIGNED.has(op) && rng.uniform() < 0.5 ? -magnitude : magnitude };
-  }
   apply(images: tf.Tensor, params: PolicyParams): tf.Tensor {
     const [n] = checkImages(images);
     if (!Array.isArray(params.ops) || params.ops.length !== n)
       throw new ShapeError(`params.ops was drawn for another batch size than ${n}`);
     const slots = Math.max(0, ...params.ops.map((o) => o.length));
+    const ops = policyOps();
+    const known = new Set(ops.map((o) => o.op));
+    for (const o of params.ops.flat()) {
+      if (!known.has(o.op))
+        throw new InvalidArgumentError(
+          'params.ops[].op',
+          o.op,
+          `a policy op (${[...known].join(', ')})`,
+        );
+    }
     return tf.tidy(() => {
       let x = images as tf.Tensor4D;
       for (let s = 0; s < slots; s++) {
         // Each op runs once per slot on the images that drew it; results are put back in place.
         const order: number[] = [];
         const parts: tf.Tensor[] = [];
-        for (const op of POLICY_OPS) {
-          const index = params.ops.flatMap((o, i) => (o[s]?.op === op ? [i] : []));
+        for (const spec of ops) {
+          const index = params.ops.flatMap((o, i) => (o[s]?.op === spec.op ? [i] : []));
           if (!index.length) continue;
           order.push(...index);
           const sub = takeImages(x, index) as tf.Tensor4D;
-          parts.push(
-            op === 'identity'
-              ? sub
-              : runOp(
-                  op,
-                  sub,
-                  index.map((i) => params.ops[i]![s]!.magnitude),
-                  this.interpolation,
-                ),
-          );
+          const magnitudes = index.map((i) => params.ops[i]![s]!.magnitude);
+          parts.push(spec.apply(sub, magnitudes, this.interpolation));
         }
         const rest = Array.from({ length: n }, (_, i) => i).filter(
           (i) => params.ops[i]![s] === undefined,
@@ -215,7 +138,7 @@ abstract class Policy extends Augmentation<PolicyParams> {
 
 /**
  * RandAugment (Cubuk et al. 2020; torchvision `RandAugment`): each image gets `numOps` ops
- * drawn uniformly from {@link POLICY_OPS}, all at bin `magnitude` of `numMagnitudeBins`,
+ * drawn uniformly from {@link policyOps}, all at bin `magnitude` of `numMagnitudeBins`,
  * with a random sign for signed ops. Defaults 2, 9, 31.
  */
 export class RandAugment extends Policy {
@@ -232,16 +155,13 @@ export class RandAugment extends Policy {
     });
   }
   sampleParams(shape: readonly number[], rng: Rng): PolicyParams {
-    const [n, h, w] = checkBatchShape(shape);
+    const [n, height, width] = checkBatchShape(shape);
+    const space = policyOps();
+    const at = { bins: this.numMagnitudeBins, height, width, wide: false };
     const ops = Array.from({ length: n }, () =>
-      Array.from({ length: this.numOps }, () => {
-        const op = POLICY_OPS[randInt(rng, POLICY_OPS.length)]!;
-        return this.signed(
-          op,
-          magnitudeAt(op, this.magnitude, this.numMagnitudeBins, h, w, false),
-          rng,
-        );
-      }),
+      Array.from({ length: this.numOps }, () =>
+        drawOp(space, at, this.magnitude, rng, randInt(rng, space.length)),
+      ),
     );
     return { ops };
   }
@@ -274,11 +194,13 @@ export class TrivialAugment extends Policy {
     super(args);
   }
   sampleParams(shape: readonly number[], rng: Rng): PolicyParams {
-    const [n, h, w] = checkBatchShape(shape);
+    const [n, height, width] = checkBatchShape(shape);
+    const space = policyOps();
+    const at = { bins: this.numMagnitudeBins, height, width, wide: true };
     const ops = Array.from({ length: n }, () => {
-      const op = POLICY_OPS[randInt(rng, POLICY_OPS.length)]!;
+      const pick = randInt(rng, space.length);
       const bin = randInt(rng, this.numMagnitudeBins);
-      return [this.signed(op, magnitudeAt(op, bin, this.numMagnitudeBins, h, w, true), rng)];
+      return [drawOp(space, at, bin, rng, pick)];
     });
     return { ops };
   }

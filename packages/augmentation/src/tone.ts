@@ -19,6 +19,7 @@ import {
 } from './ops/adjust.js';
 import { selectImages } from './ops/color.js';
 import { equalizeImages } from './ops/histogram.js';
+import { POLICY_OP_SPECS } from './policy-ops.js';
 import { registerTransform } from './transform-registry.js';
 
 /** Which images a masked op transforms. */
@@ -116,7 +117,19 @@ export const equalize = (args: { p?: number } = {}) =>
 // Registered next to their definitions: the config, deserialize and spec parser read these.
 registerTransform('grayscale', grayscale, { positional: ['p'] });
 registerTransform('invert', invert, { positional: ['p'] });
-registerTransform('solarize', solarize, { positional: ['threshold', 'p'] });
-registerTransform('posterize', posterize, { positional: ['bits', 'p'] });
-registerTransform('autocontrast', autocontrast, { positional: ['p'] });
-registerTransform('equalize', equalize, { positional: ['p'] });
+registerTransform('solarize', solarize, {
+  positional: ['threshold', 'p'],
+  randAugment: [POLICY_OP_SPECS.solarize],
+});
+registerTransform('posterize', posterize, {
+  positional: ['bits', 'p'],
+  randAugment: [POLICY_OP_SPECS.posterize],
+});
+registerTransform('autocontrast', autocontrast, {
+  positional: ['p'],
+  randAugment: [POLICY_OP_SPECS.autocontrast],
+});
+registerTransform('equalize', equalize, {
+  positional: ['p'],
+  randAugment: [POLICY_OP_SPECS.equalize],
+});

@@ -1,5 +1,6 @@
 import { register, registered } from '@overfit/core';
 import type { Augmentation } from './augmentation.js';
+import type { PolicyOpSpec } from './policy-ops.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: factories take their own option types
 export type TransformFactory = (options: any) => Augmentation<any>;
@@ -10,6 +11,8 @@ export interface TransformSpec {
   positional: readonly string[];
   /** Other spec names (lowercase), e.g. `hflip` for `horizontalFlip`. */
   aliases?: readonly string[];
+  /** The RandAugment / TrivialAugment ops this transform adds to their space (see `policyOps`). */
+  randAugment?: readonly PolicyOpSpec[];
 }
 
 /** A registered transform: its factory and spec (the core registry entry's `meta`). */
@@ -17,6 +20,7 @@ export interface TransformMeta {
   factory: TransformFactory;
   positional: readonly string[];
   aliases: readonly string[];
+  randAugment: readonly PolicyOpSpec[];
 }
 
 /**
@@ -35,6 +39,7 @@ export function registerTransform(
     factory,
     positional: spec.positional,
     aliases: spec.aliases ?? [],
+    randAugment: spec.randAugment ?? [],
   };
   register(name, 'transform', (config) => factory(withoutName(config)), {
     meta: meta as unknown as Record<string, unknown>,

@@ -4,6 +4,20 @@ export {
   type BestWeightsKeeperConfig,
 } from './best-weights.js';
 export {
+  ModelCheckpoint,
+  type ModelCheckpointArgs,
+  type ModelCheckpointConfig,
+  type SavedCheckpoint,
+} from './checkpoint.js';
+export {
+  type CheckpointHandlerFactory,
+  type LoadCheckpointOptions,
+  loadCheckpointWeights,
+  routedSaveHandler,
+  weightArtifacts,
+} from './checkpoint-io.js';
+export { formatTemplate, type TemplateField, templateFields } from './checkpoint-path.js';
+export {
   EarlyStopping,
   type EarlyStoppingArgs,
   type EarlyStoppingConfig,

@@ -14,6 +14,14 @@ const EXAMPLES: Record<string, () => Configurable> = {
   ReduceLROnPlateau: () =>
     new es.ReduceLROnPlateau({ factor: 0.5, patience: 2, cooldown: 1, minLr: 1e-5 }),
   BestWeightsKeeper: () => new es.BestWeightsKeeper({ monitor: 'valLoss', mode: 'min' }),
+  ModelCheckpoint: () =>
+    new es.ModelCheckpoint({
+      filepath: 'indexeddb://best-{epoch:03d}-{valMacroF1:.3f}',
+      monitor: 'valMacroF1',
+      minDelta: 0.01,
+      saveWeightsOnly: true,
+      initialValueThreshold: 0.5,
+    }),
   LearningRateScheduler: () =>
     new es.LearningRateScheduler(new es.OneCycle({ maxLr: 0.1, totalSteps: 20 }), { per: 'batch' }),
   stepDecay: () => new es.StepDecay({ initialLr: 0.1, stepSize: 3, gamma: 0.5 }),

@@ -308,3 +308,43 @@ describe('mlp', () => {
     model.dispose();
   });
 });
+
+describe('mlp({ weightNorm: true })', () => {
+  it('wraps every Dense in WeightNormalization with the same names, output and init', async () => {
+    const plain = mlp({ inputShape: [5], hiddenUnits: [4], outputUnits: 3, seed: 2 });
+    const wn = mlp({
+      inputShape: [5],
+      hiddenUnits: [4],
+      outputUnits: 3,
+      seed: 2,
+      weightNorm: true,
+    });
+    expect(wn.layers.map((l) => l.name)).toEqual(plain.layers.map((l) => l.name));
+    expect(wn.layers.map((l) => l.getClassName())).toEqual([
+      'OverfitWeightNormalization',
+      'Activation',
+      'OverfitWeightNormalization',
+    ]);
+    expect(wn.getLayer('hidden_1').weights.map((w) => w.originalName)).toEqual([
+      'hidden_1/kernel',
+      'hidden_1/g',
+      'hidden_1/bias',
+    ]);
+    // g starts at ||v||, so the initial function is the plain MLP's (same seeded kernels).
+    const x = tf.randomNormal([3, 5], 0, 1, 'float32', 1);
+    const [a, b] = [plain.predict(x) as tf.Tensor, wn.predict(x) as tf.Tensor];
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+    expect(diff).toBeLessThan(1e-4);
+    expect(() =>
+      mlp({
+        inputShape: [5],
+        outputUnits: 2,
+        weightNorm: true,
+        hiddenLayer: (args) => layers.dense(args),
+      }),
+    ).toThrow(/options.weightNorm must be left out with options.hiddenLayer/);
+    tf.dispose([x, a, b]);
+    plain.dispose();
+    wn.dispose();
+  });
+});

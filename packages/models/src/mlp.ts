@@ -1,4 +1,5 @@
 import {
+  checkBoolean,
   checkInteger,
   checkKnownKeys,
   checkNumber,
@@ -8,7 +9,7 @@ import {
   deriveSeed,
   InvalidArgumentError,
 } from '@overfit/core';
-import { Dropout } from '@overfit/regularizers';
+import { Dropout, WeightNormalization } from '@overfit/regularizers';
 import { layers, type Sequential, sequential } from '@tensorflow/tfjs-layers';
 import {
   type ActivationName,
@@ -61,6 +62,12 @@ export interface MlpOptions {
   afterHidden?: (index: number) => Layer[];
   /** Builds hidden layer `hidden_i` instead of `layers.dense` (e.g. a DropConnect dense); must keep `args.name`. */
   hiddenLayer?: (args: DenseLayerArgs & { name: string }) => Layer;
+  /**
+   * Weight normalization (Salimans & Kingma 2016) of every Dense layer, hidden and output:
+   * each is wrapped in `WeightNormalization` from `@overfit/regularizers` (`w = g v / ||v||`
+   * per unit, PyTorch's `weight_norm(dim=0)`). Not together with `hiddenLayer`. Default false.
+   */
+  weightNorm?: boolean;
   /** Model name (default `'mlp'`). */
   name?: string;
 }
@@ -82,6 +89,7 @@ const MLP_KEYS = [
   'kernelConstraint',
   'afterHidden',
   'hiddenLayer',
+  'weightNorm',
   'name',
 ] as const;
 
@@ -165,6 +173,20 @@ export function mlp(options: MlpOptions): Sequential {
   const seed = options.seed === undefined ? undefined : checkSeed('options.seed', options.seed);
   checkFunction('options.afterHidden', options.afterHidden);
   checkFunction('options.hiddenLayer', options.hiddenLayer);
+  const weightNorm =
+    options.weightNorm === undefined
+      ? false
+      : checkBoolean('options.weightNorm', options.weightNorm);
+  if (weightNorm && options.hiddenLayer !== undefined) {
+    throw new InvalidArgumentError(
+      'options.weightNorm',
+      true,
+      'left out with options.hiddenLayer (wrap your layer in WeightNormalization there)',
+    );
+  }
+  // The wrapper takes the Dense's name and input shape, so the model reads the same.
+  const dense = (args: DenseLayerArgs): Layer =>
+    weightNorm ? new WeightNormalization({ layer: layers.dense(args) }) : layers.dense(args);
   const name = options.name === undefined ? 'mlp' : checkModelName('options.name', options.name);
 
   const shared = {
@@ -192,7 +214,7 @@ export function mlp(options: MlpOptions): Sequential {
     stack.push(
       options.hiddenLayer
         ? checkLayer(`options.hiddenLayer`, options.hiddenLayer(args), layerName)
-        : layers.dense(args),
+        : dense(args),
     );
     stack.push(activationLayer(activation, `${layerName}_activation`, leakyAlpha));
     if (options.afterHidden) {
@@ -220,7 +242,7 @@ export function mlp(options: MlpOptions): Sequential {
   });
 
   stack.push(
-    layers.dense({
+    dense({
       ...shared,
       ...firstInput(widths.length),
       name: 'output',

@@ -133,3 +133,22 @@ describe('smoothedCrossEntropy with label smoothing', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe("labelSmoothingLoss({ reduction: 'none' })", () => {
+  it('gives the per-sample losses whose mean is the default reduction', () => {
+    const y = tf.oneHot(tf.tensor1d([0, 2, 1], 'int32'), 3);
+    const z = tf.tensor2d([
+      [2, 0, -1],
+      [0.5, 0.1, 0.3],
+      [-1, 3, 0],
+    ]);
+    const each = labelSmoothingLoss(0.1, { reduction: 'none' })(y, z);
+    const mean = labelSmoothingLoss(0.1)(y, z);
+    expect(each.shape).toEqual([3]);
+    expect(mean.dataSync()[0]).toBeCloseTo(tf.mean(each).dataSync()[0]!, 6);
+    expect(() => labelSmoothingLoss(0.1, { reduction: 'sum' as 'none' })).toThrow(
+      /options.reduction/,
+    );
+    tf.dispose([y, z, each, mean]);
+  });
+});

@@ -118,17 +118,35 @@ export function softmaxCrossEntropyWithSmoothing(
 
 /**
  * A loss function `(yTrue, yPred) => Scalar` for the Trainer or `model.compile({ loss })`:
- * mean label-smoothed cross-entropy. With a softmax output layer pass `fromLogits: false`.
+ * mean label-smoothed cross-entropy. With a softmax output layer pass `fromLogits: false`;
+ * `reduction: 'none'` gives the per-sample losses `[B]` (what the Trainer's `classWeight`
+ * weights).
  *
  * @example model.compile({ optimizer: 'adam', loss: labelSmoothingLoss(0.1, { fromLogits: false }) });
  */
 export function labelSmoothingLoss(
   epsilon: number,
-  options: { fromLogits?: boolean } = {},
-): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar {
+  options?: { fromLogits?: boolean; reduction?: 'mean' },
+): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+export function labelSmoothingLoss(
+  epsilon: number,
+  options: { fromLogits?: boolean; reduction: 'none' },
+): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor1D;
+export function labelSmoothingLoss(
+  epsilon: number,
+  options: { fromLogits?: boolean; reduction?: 'mean' | 'none' } = {},
+): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar | tf.Tensor1D {
   checkRate('epsilon', epsilon, true);
-  checkKnownKeys('options', options, ['fromLogits']);
+  checkKnownKeys('options', options, ['fromLogits', 'reduction']);
   const fromLogits = checkBoolean('options.fromLogits', options.fromLogits ?? true);
+  const reduction = checkOneOf('options.reduction', options.reduction ?? 'mean', [
+    'mean',
+    'none',
+  ] as const);
   return (yTrue, yPred) =>
-    smoothedCrossEntropy(yTrue, yPred, { labelSmoothing: epsilon, fromLogits }) as tf.Scalar;
+    smoothedCrossEntropy(yTrue, yPred, {
+      labelSmoothing: epsilon,
+      fromLogits,
+      reduction,
+    }) as tf.Scalar | tf.Tensor1D;
 }

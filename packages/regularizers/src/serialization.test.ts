@@ -32,6 +32,11 @@ const EXAMPLES: Record<string, () => Configurable> = {
       exclude: ['bias', /^bn/],
     }),
   OverfitTorchAdam: () => new reg.TorchAdam(0.01, 0.8, 0.99, 1e-8),
+  OverfitWeightNormalization: () =>
+    new reg.WeightNormalization({
+      layer: tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      name: 'wn',
+    }),
 };
 
 describe('serialization through the core registry', () => {

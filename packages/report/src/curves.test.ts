@@ -76,6 +76,12 @@ describe('penaltyChart, f1Chart, gapChart', () => {
     expect(penaltyChart([syntheticRun('none')])).toBeNull();
     const c = penaltyChart([syntheticRun('none'), syntheticRun('L1', { penalty: 2 })])!;
     expect(new Set(values(c.spec as never).map((r) => r.run))).toEqual(new Set(['L1']));
+    // L1 keeps the colour it has in every other chart of these runs
+    const line = (c.spec as { layer: { encoding: { color: { scale: unknown } } }[] }).layer[0]!;
+    expect(line.encoding.color.scale).toEqual({
+      domain: ['L1'],
+      range: [PALETTE[1]],
+    });
   });
 
   it('the gap is train minus validation macro-F1, with a zero rule', () => {

@@ -81,6 +81,27 @@ describe('distributionChart', () => {
     ]);
   });
 
+  it('falls back to the outliers when the whiskers collapse (IQR = 0: mostly zero gradients)', () => {
+    const zero = { q1: 0, median: 0, q3: 0, whiskerLow: 0, whiskerHigh: 0 };
+    const run = {
+      name: 'r',
+      epochs: [
+        { epoch: 1, diagnostics: { gradients: { d: { ...zero, outliers: [-0.002, 0.004] } } } },
+        { epoch: 2, diagnostics: { gradients: { d: { ...zero, outliers: [0.001] } } } },
+      ],
+    };
+    const c = distributionChart(run, { kind: 'gradients', layer: 'd' });
+    // outliers span [-0.002, 0.004]: 0.006, margin 0.0015
+    const [lo, hi] = (c.spec as Spec).layer[1].encoding.y.scale.domain;
+    expect(lo).toBeCloseTo(-0.0035, 12);
+    expect(hi).toBeCloseTo(0.0055, 12);
+    const allZero = distributionChart(
+      { name: 'z', epochs: [{ epoch: 1, diagnostics: { gradients: { d: zero } } }] },
+      { kind: 'gradients', layer: 'd' },
+    );
+    expect((allZero.spec as Spec).layer[1].encoding.y.scale.domain).toEqual([-0.25, 0.25]);
+  });
+
   it('renders boxes, whiskers, medians and outliers', async () => {
     const run = syntheticRun('none', { epochs: 3 });
     const svg = await renderSvg(

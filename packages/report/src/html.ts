@@ -144,11 +144,11 @@ export function runSection(run: RunRecord): ReportSection {
 }
 
 const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1d;margin:0 auto;max-width:1180px;padding:24px}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1d;margin:0 auto;max-width:1400px;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .subtitle{color:#555;margin:0 0 16px}.charts{display:flex;flex-wrap:wrap;gap:16px}
-figure.chart{margin:0;padding:8px;border:1px solid #e3e3e3;border-radius:6px;background:#fff;max-width:100%}
-figure.chart svg{max-width:100%;height:auto}figcaption{color:#444;max-width:620px;margin:4px 0}
+figure.chart{margin:0;padding:8px;border:1px solid #e3e3e3;border-radius:6px;background:#fff;max-width:100%;display:grid;grid-template-columns:min-content;overflow-x:auto}
+figure.chart svg{display:block}figcaption{color:#444;margin:4px 0}
 details summary{cursor:pointer;color:#235;margin:4px 0}table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}td.num{text-align:right}thead th{background:#f4f4f4}
 caption{text-align:left;font-weight:600;padding:4px 0}pre{background:#f7f7f7;padding:8px;overflow:auto}footer{color:#777;margin-top:32px}

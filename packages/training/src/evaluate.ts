@@ -5,12 +5,12 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchBounds, sliceRows } from './batches.js';
 import type { ResolvedMetric } from './options.js';
 import { type CheckedData, denseTargets } from './targets.js';
-import type { EvaluateResult, LossFn } from './types.js';
+import type { EvaluateResult, MeanLossFn } from './types.js';
 
 /** What evaluation needs from the Trainer. */
 export interface EvalPlan {
   readonly model: LayersModel;
-  readonly loss: LossFn;
+  readonly loss: MeanLossFn;
   readonly numClasses: number | undefined;
   readonly classification: boolean;
   readonly metrics: readonly ResolvedMetric[];

@@ -3,6 +3,7 @@ import {
   InvalidArgumentError,
   isRegularizedByDefault,
   listParameters,
+  OverfitError,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -11,11 +12,13 @@ import { CallbackList } from './callbacks.js';
 import { DiagnosticsSession } from './diagnostics/session.js';
 import { type EvalPlan, evaluateData } from './evaluate.js';
 import { METRIC_KEYS } from './history.js';
+import { meanLoss } from './meter.js';
 import type { ResolvedArgs, ResolvedFitOptions } from './options.js';
 import { assertTrainingKernels } from './required-kernels.js';
 import type { LayerConstraint, StepPlan } from './step.js';
 import { type CheckedData, checkData } from './targets.js';
 import type { EpochLog, FitData } from './types.js';
+import { type OptimizerOrder, planUnfreezing, sameVariables } from './unfreezing.js';
 
 /** Host-side sums over one epoch's read windows. */
 export interface EpochTotals {
@@ -24,6 +27,8 @@ export interface EpochTotals {
   lossSum: number;
   penaltySum: number;
   correct: number;
+  /** Class-weighted sums (with class weights). */
+  weighted?: { dataSum: number; weightSum: number };
 }
 
 /** Per-`fit` state shared by the epochs. */
@@ -31,7 +36,10 @@ export interface FitRun {
   readonly opts: ResolvedFitOptions;
   readonly train: CheckedData;
   readonly validation: CheckedData | undefined;
-  readonly plan: StepPlan;
+  /** Rebound at an epoch boundary when the trainable weights change. */
+  plan: StepPlan;
+  /** Layers that start training at an epoch (gradual unfreezing), by epoch. */
+  readonly unfreezing: ReadonlyMap<number, LayersModel['layers']>;
   readonly bounds: ReadonlyArray<readonly [number, number]>;
   /** The Trainer's callbacks, then this `fit` call's. */
   readonly callbacks: CallbackList;
@@ -88,11 +96,57 @@ function splitValidation(
   };
 }
 
+/** What a step needs that depends on which variables train. */
+type BoundVariables = Pick<
+  StepPlan,
+  'variables' | 'params' | 'penalties' | 'constraints' | 'layerConstraints'
+>;
+
+/** Binds penalties and constraints to the parameters as they are now (trainable or not). */
+function bindVariables(a: ResolvedArgs, variables: tf.Variable[]): BoundVariables {
+  const params = listParameters(a.model);
+  return {
+    variables,
+    params,
+    penalties: a.penalties.map((term) => ({
+      term,
+      params: params.filter(term.select ?? isRegularizedByDefault),
+    })),
+    constraints: a.constraints.map((constraint) => ({
+      constraint,
+      params: params.filter((p) => p.trainable && (constraint.select ?? isRegularizedByDefault)(p)),
+    })),
+    layerConstraints: layerConstraints(a.model),
+  };
+}
+
+/**
+ * At an epoch boundary: when the model's trainable weights changed (gradual unfreezing, a
+ * callback's `unfreeze`), rebinds the step's variables, penalties and constraints; new
+ * variables go to the end of the optimizer's list (see {@link OptimizerOrder}).
+ *
+ * @throws OverfitError when no weight trains, or with diagnostics on (their per-layer
+ *   buffers are sized once per fit)
+ */
+export function refreshVariables(a: ResolvedArgs, run: FitRun, order: OptimizerOrder): void {
+  const variables = order.variables(a.model);
+  if (sameVariables(variables, run.plan.variables)) return;
+  if (variables.length === 0)
+    throw new OverfitError('Trainer: no trainable weight at the start of this epoch');
+  if (run.diagnostics !== undefined) {
+    throw new OverfitError(
+      'Trainer: the trainable weights changed during a fit with diagnostics on; diagnostics need the same weights for the whole fit (unfreeze between fits instead)',
+    );
+  }
+  run.plan = { ...run.plan, ...bindVariables(a, variables) };
+}
+
 /** Everything checked and resolved before the first callback runs. */
 export async function prepareFit(
   a: ResolvedArgs,
   data: FitData,
   opts: ResolvedFitOptions,
+  order: OptimizerOrder,
 ): Promise<FitRun> {
   const split =
     opts.validationSplit === undefined ? undefined : splitValidation(data, opts.validationSplit);
@@ -103,6 +157,7 @@ export async function prepareFit(
       split?.validation ?? opts.validationData,
       opts,
       split?.owned ?? [],
+      order,
     );
   } catch (error) {
     tf.dispose(split?.owned ?? []);
@@ -116,6 +171,7 @@ async function prepareChecked(
   validationData: FitData | undefined,
   opts: ResolvedFitOptions,
   owned: tf.Tensor[],
+  order: OptimizerOrder,
 ): Promise<FitRun> {
   // An augment transform may resize images (crops), so only unaugmented data must fit the input.
   const train = await checkData('data', data, a, a.augment === undefined);
@@ -133,31 +189,30 @@ async function prepareChecked(
   assertGradientsRegistered();
   assertTrainingKernels(a.model);
   ensureBuilt(a.model);
-  const params = listParameters(a.model);
-  const variables = a.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  if (variables.length === 0) {
+  const unfreezing = planUnfreezing(a.model, opts.unfreeze);
+  if (unfreezing.size > 0 && a.diagnostics !== undefined) {
+    throw new InvalidArgumentError(
+      'options.unfreeze',
+      opts.unfreeze,
+      'left out when the Trainer has diagnostics (they need the same weights for the whole fit)',
+    );
+  }
+  const variables = order.variables(a.model);
+  if (variables.length === 0 && unfreezing.size === 0) {
     throw new InvalidArgumentError(
       'model',
       a.model.name,
       'a model with at least one trainable weight',
     );
   }
+  const bound = bindVariables(a, variables);
+  const { params } = bound;
   const plan: StepPlan = {
     model: a.model,
     optimizer: a.optimizer,
-    variables,
     loss: a.loss,
-    penalties: a.penalties.map((term) => ({
-      term,
-      params: params.filter(term.select ?? isRegularizedByDefault),
-    })),
     lossHook: a.lossHook,
-    params,
-    constraints: a.constraints.map((constraint) => ({
-      constraint,
-      params: params.filter((p) => p.trainable && (constraint.select ?? isRegularizedByDefault)(p)),
-    })),
-    layerConstraints: layerConstraints(a.model),
+    ...bound,
     augment: a.augment,
     numClasses: a.numClasses,
     classification: a.classification,
@@ -175,16 +230,22 @@ async function prepareChecked(
     numClasses: a.numClasses,
   });
   const layerLosses = tf.tidy(() => a.model.calculateLosses().length);
+  // Made last: nothing after it can throw, so it cannot leak.
+  const classWeights = a.classWeight && tf.tensor1d(a.classWeight.weights as number[]);
   return {
     opts,
     train,
     validation,
-    plan,
+    plan:
+      classWeights === undefined
+        ? plan
+        : { ...plan, classWeight: { weights: classWeights, perSample: a.classWeight!.perSample } },
+    unfreezing,
     bounds: batchBounds(train.size, opts.batchSize),
     callbacks: new CallbackList([...a.callbacks, ...opts.callbacks]),
     hasPenalty: a.penalties.length > 0 || a.lossHook !== undefined || layerLosses > 0,
     diagnostics,
-    owned,
+    owned: classWeights === undefined ? owned : [...owned, classWeights],
     samplesSeen: 0,
     lastYield: performance.now(),
   };
@@ -220,7 +281,7 @@ export async function epochLog(
 ): Promise<EpochLog> {
   const log: EpochLog = {
     epoch,
-    loss: t.lossSum / t.samples,
+    loss: meanLoss(t),
     samples: t.samples,
     steps: t.steps,
     durationMs: 0,

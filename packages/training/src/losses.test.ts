@@ -46,8 +46,27 @@ describe('losses', () => {
   it('resolveLoss: default, names, functions; unknown names throw', () => {
     expect(resolveLoss(undefined)).toBe(softmaxCrossEntropy);
     expect(resolveLoss('meanSquaredError')).toBe(meanSquaredError);
+    expect(resolveLoss(softmaxCrossEntropy)).toBe(softmaxCrossEntropy);
+    // A function may return the batch mean or per-sample losses [B]; both resolve to the mean.
     const own = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b))) as tf.Scalar;
-    expect(resolveLoss(own)).toBe(own);
+    const ownPerSample = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.mean(tf.abs(tf.sub(a, b)), -1) as tf.Tensor1D;
+    const [a, b] = [
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([
+        [0, 2],
+        [3, 0],
+      ]),
+    ];
+    const [m1, m2] = [resolveLoss(own)(a, b), resolveLoss(ownPerSample)(a, b)];
+    expect(m1.rank).toBe(0);
+    expect(m2.rank).toBe(0);
+    expect(m2.dataSync()[0]).toBeCloseTo(m1.dataSync()[0]!, 6);
+    expect(m1.dataSync()[0]).toBeCloseTo(1.25, 6);
+    tf.dispose([a, b, m1, m2]);
     expect(() => resolveLoss('toString' as never)).toThrow(InvalidArgumentError);
   });
 

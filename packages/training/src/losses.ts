@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossFn, LossName } from './types.js';
+import type { LossFn, LossName, MeanLossFn } from './types.js';
 
 /**
  * Softmax cross-entropy from logits, averaged over the batch:
@@ -11,10 +11,12 @@ import type { LossFn, LossName } from './types.js';
  * const loss = softmaxCrossEntropy(tf.oneHot(ids, 10), logits);
  */
 export function softmaxCrossEntropy(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    const perSample = tf.neg(tf.sum(tf.mul(yTrue, tf.logSoftmax(logits)), -1));
-    return tf.mean(perSample) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.mean(softmaxCrossEntropyPerSample(yTrue, logits)) as tf.Scalar);
+}
+
+/** {@link softmaxCrossEntropy} per sample, `[B]`: `l_i = -sum_k y_ik * log_softmax(z_i)_k`. */
+export function softmaxCrossEntropyPerSample(yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.mul(yTrue, tf.logSoftmax(logits)), -1)) as tf.Tensor1D);
 }
 
 /** Keras' epsilon: probabilities are clipped to `[eps, 1 - eps]` before the log. */
@@ -29,9 +31,19 @@ const PROBABILITY_EPSILON = 1e-7;
  * const loss = categoricalCrossEntropy(tf.oneHot(ids, 10), probabilities);
  */
 export function categoricalCrossEntropy(yTrue: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
+  return tf.tidy(
+    () => tf.mean(categoricalCrossEntropyPerSample(yTrue, probabilities)) as tf.Scalar,
+  );
+}
+
+/** {@link categoricalCrossEntropy} per sample, `[B]`. */
+export function categoricalCrossEntropyPerSample(
+  yTrue: tf.Tensor,
+  probabilities: tf.Tensor,
+): tf.Tensor1D {
   return tf.tidy(() => {
     const p = tf.clipByValue(probabilities, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
-    return tf.mean(tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), -1))) as tf.Scalar;
+    return tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), -1)) as tf.Tensor1D;
   });
 }
 
@@ -46,21 +58,62 @@ export function meanSquaredError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar 
   return tf.tidy(() => tf.mean(tf.squaredDifference(yTrue, yPred)) as tf.Scalar);
 }
 
-const LOSSES: Record<LossName, LossFn> = {
+/** {@link meanSquaredError} per sample, `[B]`: the mean over each sample's elements. */
+export function meanSquaredErrorPerSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const d = tf.squaredDifference(yTrue, yPred);
+    return tf.mean(tf.reshape(d, [d.shape[0]!, -1]), -1) as tf.Tensor1D;
+  });
+}
+
+const LOSSES: Record<LossName, MeanLossFn> = {
   softmaxCrossEntropy,
   categoricalCrossEntropy,
   meanSquaredError,
 };
 
+/** The per-sample form of each built-in loss. */
+const PER_SAMPLE = new Map<LossFn | MeanLossFn, PerSampleLossFn>([
+  [softmaxCrossEntropy, softmaxCrossEntropyPerSample],
+  [categoricalCrossEntropy, categoricalCrossEntropyPerSample],
+  [meanSquaredError, meanSquaredErrorPerSample],
+]);
+
+/** A loss giving one value per sample, `[B]` (what class weights need). */
+export type PerSampleLossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
 /**
- * Turns the Trainer's `loss` option into a function; default `'softmaxCrossEntropy'`.
+ * The per-sample form of a resolved loss: the built-ins' own, or a user's function as given
+ * (which must then return `[B]`; see {@link resolveLoss}).
+ */
+export function perSampleLoss(
+  loss: MeanLossFn,
+  given: LossName | LossFn | undefined,
+): PerSampleLossFn {
+  return PER_SAMPLE.get(loss) ?? (typeof given === 'function' ? given : loss);
+}
+
+/** A user's loss may return the batch mean or per-sample losses `[B]`; the Trainer wants the mean. */
+function meanOf(loss: LossFn): MeanLossFn {
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const value = loss(yTrue, yPred);
+      return (value.rank === 0 ? value : tf.mean(value)) as tf.Scalar;
+    });
+}
+
+/**
+ * Turns the Trainer's `loss` option into a function giving the batch mean; default
+ * `'softmaxCrossEntropy'`. A function may return the batch mean (a Scalar) or per-sample
+ * losses `[B]` (averaged here; class weights need this form, e.g.
+ * `labelSmoothingLoss(0.1, { reduction: 'none' })`).
  *
  * @example
  * const loss = resolveLoss('meanSquaredError');
  */
-export function resolveLoss(loss: LossName | LossFn | undefined): LossFn {
+export function resolveLoss(loss: LossName | LossFn | undefined): MeanLossFn {
   if (loss === undefined) return softmaxCrossEntropy;
-  if (typeof loss === 'function') return loss;
+  if (typeof loss === 'function') return PER_SAMPLE.has(loss) ? (loss as MeanLossFn) : meanOf(loss);
   if (typeof loss === 'string' && Object.hasOwn(LOSSES, loss)) return LOSSES[loss as LossName];
   throw new InvalidArgumentError(
     'loss',

@@ -10,8 +10,35 @@ export interface WindowReading {
   readonly lossSum: number;
   readonly penaltySum: number;
   readonly correct: number;
+  /** With class weights: `sum_b W_b * dataLoss_b` and `sum_b W_b` (`W_b`: batch b's weight sum). */
+  readonly weighted?: WeightedSums;
   /** First step whose loss (or else gradients) was not finite, if any. */
   readonly nonFinite?: { readonly what: 'loss' | 'gradients'; readonly step: number };
+}
+
+/** Class-weighted sums of a window or an epoch. */
+export interface WeightedSums {
+  readonly dataSum: number;
+  readonly weightSum: number;
+}
+
+/** What a mean loss is computed from (a window reading or an epoch's totals). */
+export interface LossSums {
+  readonly samples: number;
+  readonly lossSum: number;
+  readonly penaltySum: number;
+  readonly weighted?: WeightedSums;
+}
+
+/**
+ * The mean training objective over a window or an epoch: `lossSum / samples`; with class
+ * weights, the weighted data loss over all its samples, `sum_b W_b L_b / sum_b W_b` (which is
+ * `sum_i s_i l_i / sum_i s_i` over the epoch, whatever the batch sizes), plus the mean penalty.
+ */
+export function meanLoss(sums: LossSums): number {
+  if (sums.weighted === undefined) return sums.lossSum / sums.samples;
+  const { dataSum, weightSum } = sums.weighted;
+  return (weightSum > 0 ? dataSum / weightSum : 0) + sums.penaltySum / sums.samples;
 }
 
 /** Device state of a window: sums `[loss, penalty, correct]`, and per check (loss, gradients) "all finite so far" flags and the count of leading finite steps. */
@@ -19,6 +46,8 @@ interface Accumulators extends tf.TensorContainerObject {
   sums: tf.Tensor1D;
   allFinite: tf.Tensor1D;
   finiteSteps: tf.Tensor1D;
+  /** `[sum W * dataLoss, sum W]` (class weights only). */
+  weighted?: tf.Tensor1D;
 }
 
 /**
@@ -49,20 +78,41 @@ export class WindowMeter {
     this.acc = tf.tidy((): Accumulators => {
       const row = tf.mul(tf.stack([out.loss, out.penalty, out.correct]), w);
       const ok = tf.stack([out.lossFinite, out.gradsFinite]) as tf.Tensor1D;
+      const weighted =
+        out.weight === undefined
+          ? undefined
+          : (tf.mul(
+              tf.stack([tf.sub(out.loss, out.penalty), tf.onesLike(out.weight)]),
+              out.weight,
+            ) as tf.Tensor1D);
       if (prev === null)
         return {
           sums: row as tf.Tensor1D,
           allFinite: ok,
           finiteSteps: tf.cast(ok, 'int32') as tf.Tensor1D,
+          ...(weighted === undefined ? {} : { weighted }),
         };
       const allFinite = tf.logicalAnd(prev.allFinite, ok) as tf.Tensor1D;
+      const sumWeighted =
+        weighted === undefined || prev.weighted === undefined
+          ? weighted
+          : (tf.add(prev.weighted, weighted) as tf.Tensor1D);
       return {
         sums: tf.add(prev.sums, row) as tf.Tensor1D,
         allFinite,
         finiteSteps: tf.add(prev.finiteSteps, tf.cast(allFinite, 'int32')) as tf.Tensor1D,
+        ...(sumWeighted === undefined ? {} : { weighted: sumWeighted }),
       };
     });
-    tf.dispose([prev ?? [], out.loss, out.penalty, out.correct, out.lossFinite, out.gradsFinite]);
+    tf.dispose([
+      prev ?? [],
+      out.loss,
+      out.penalty,
+      out.correct,
+      out.lossFinite,
+      out.gradsFinite,
+      out.weight ?? [],
+    ]);
     this.samples += batchSize;
     this.steps += 1;
   }
@@ -80,8 +130,19 @@ export class WindowMeter {
     this.steps = 0;
     if (acc === null) return { samples, steps, lossSum: 0, penaltySum: 0, correct: 0 };
     try {
-      const [s, n] = await Promise.all([acc.sums.data(), acc.finiteSteps.data()]);
-      const reading = { samples, steps, lossSum: s[0]!, penaltySum: s[1]!, correct: s[2]! };
+      const [s, n, ws] = await Promise.all([
+        acc.sums.data(),
+        acc.finiteSteps.data(),
+        acc.weighted?.data(),
+      ]);
+      const reading: WindowReading = {
+        samples,
+        steps,
+        lossSum: s[0]!,
+        penaltySum: s[1]!,
+        correct: s[2]!,
+        ...(ws === undefined ? {} : { weighted: { dataSum: ws[0]!, weightSum: ws[1]! } }),
+      };
       const [lossOk, gradsOk] = [n[0]!, n[1]!];
       if (lossOk === steps && gradsOk === steps) return reading;
       // Step k's loss is computed before step k's gradients, so on a tie the loss is named.

@@ -16,6 +16,11 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
+  type ClassWeightOption,
+  type ResolvedClassWeight,
+  resolveClassWeight,
+} from './class-weights.js';
+import {
   type ClipOptions,
   type DiagnosticsOptions,
   type ResolvedClip,
@@ -25,7 +30,16 @@ import {
 } from './diagnostics/options.js';
 import { METRIC_KEYS } from './history.js';
 import { resolveLoss, softmaxCrossEntropy } from './losses.js';
-import type { FitData, FitOptions, LossFn, LossHook, LossName, Progress } from './types.js';
+import type {
+  FitData,
+  FitOptions,
+  LossFn,
+  LossHook,
+  LossName,
+  MeanLossFn,
+  Progress,
+} from './types.js';
+import { checkUnfreezeSchedule, type UnfreezeStep } from './unfreezing.js';
 
 /** Arguments of the {@link Trainer} constructor. */
 export interface TrainerArgs {
@@ -61,6 +75,14 @@ export interface TrainerArgs {
    * metric's `name` or its registered class name. `compute()` must give a number.
    */
   metrics?: StreamingMetric[];
+  /**
+   * Class weights for the training data loss (Keras' `class_weight`, PyTorch's
+   * `CrossEntropyLoss(weight)`): an array of K weights, or `{ [classId]: weight }` (ids left
+   * out weigh 1). Finite, >= 0, not all 0. Each batch's data loss is `sum_i s_i l_i / sum_i s_i`
+   * with `s_i` the weight of sample i's class (see `classWeightedLoss`); penalties and the
+   * validation loss are not weighted. The loss must give per-sample values (the built-ins do).
+   */
+  classWeight?: ClassWeightOption;
   /** Gradient clipping by global norm and / or by value (stage 7 of the step). */
   clip?: ClipOptions;
   /** Gradient norms, update ratios, activation / gradient distributions and health flags per epoch. */
@@ -71,7 +93,7 @@ export interface TrainerArgs {
 export interface ResolvedArgs {
   readonly model: LayersModel;
   readonly optimizer: tf.Optimizer;
-  readonly loss: LossFn;
+  readonly loss: MeanLossFn;
   readonly classification: boolean;
   readonly numClasses: number | undefined;
   /** Last dimension of the model's output, when the model declares it. */
@@ -87,6 +109,7 @@ export interface ResolvedArgs {
   readonly metrics: readonly ResolvedMetric[];
   readonly clip: ResolvedClip | undefined;
   readonly diagnostics: ResolvedDiagnostics | undefined;
+  readonly classWeight: ResolvedClassWeight | undefined;
 }
 
 /** A validation metric with its name (`evaluate`'s key) and History key (`val` + Name). */
@@ -108,6 +131,7 @@ export interface ResolvedFitOptions {
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ((p: Progress) => void) | undefined;
   readonly logEvery: number | undefined;
+  readonly unfreeze: readonly UnfreezeStep[];
 }
 
 const TRAINER_KEYS = [
@@ -124,6 +148,7 @@ const TRAINER_KEYS = [
   'metrics',
   'clip',
   'diagnostics',
+  'classWeight',
 ];
 const FIT_KEYS = [
   'epochs',
@@ -136,6 +161,7 @@ const FIT_KEYS = [
   'signal',
   'onProgress',
   'logEvery',
+  'unfreeze',
 ];
 
 function isFunction(value: unknown): value is (...args: never[]) => unknown {
@@ -212,7 +238,7 @@ function appliesSoftmax(layer: LayerLike): boolean {
  * The logits loss on a softmax output would apply softmax twice: training still runs, but the
  * gradients shrink and the model learns slowly or not at all. Refuse it with the fix.
  */
-function checkLogitsOutput(model: LayersModel, loss: LossFn): void {
+function checkLogitsOutput(model: LayersModel, loss: MeanLossFn): void {
   if (loss !== softmaxCrossEntropy) return;
   const layer = outputLayer(model);
   if (layer === undefined || !appliesSoftmax(layer)) return;
@@ -338,6 +364,13 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
   const metrics = resolveMetrics(args.metrics);
   const clip = resolveClip(args.clip);
   const diagnostics = resolveDiagnostics(args.diagnostics, model);
+  const classWeight = resolveClassWeight(
+    args.classWeight,
+    resolvedClasses,
+    classification,
+    loss,
+    args.loss,
+  );
   return {
     model,
     optimizer: args.optimizer,
@@ -355,6 +388,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
     metrics,
     clip,
     diagnostics,
+    classWeight,
   };
 }
 
@@ -436,5 +470,6 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
     signal,
     onProgress: options.onProgress,
     logEvery,
+    unfreeze: checkUnfreezeSchedule(options.unfreeze, epochs),
   };
 }

@@ -1,7 +1,8 @@
 // The README example, run as written (so the documented code keeps working).
 
 import type { Parameter } from '@overfit/core';
-import { mlp } from '@overfit/models';
+import { freeze, mlp, replaceHead } from '@overfit/models';
+import { labelSmoothingLoss } from '@overfit/regularizers';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Trainer } from './index.js';
@@ -74,5 +75,55 @@ describe('README example', () => {
     expect(h.gradientSteps).toHaveLength(24);
     tf.dispose([x, y]);
     model.dispose();
+  });
+
+  it('class weights (README "Class weights")', async () => {
+    // 90% class 0, 10% class 1
+    const x = tf.randomNormal([320, 20], 0, 1, 'float32', 3);
+    const y = tf.tidy(() =>
+      tf.cast(tf.greater(tf.slice(x, [0, 0], [-1, 1]).squeeze(), 1.28), 'int32'),
+    );
+    const model = mlp({ inputShape: [20], hiddenUnits: [16], outputUnits: 2, seed: 1 });
+    const trainer = new Trainer({
+      model,
+      optimizer: tf.train.adam(1e-2),
+      classWeight: [0.556, 5],
+      seed: 1,
+    });
+    const h = await trainer.fit({ x, y }, { epochs: 5, batchSize: 32 });
+    const smoothed = new Trainer({
+      model,
+      optimizer: tf.train.adam(1e-2),
+      numClasses: 2,
+      classWeight: { 1: 5 },
+      loss: labelSmoothingLoss(0.1, { reduction: 'none' }),
+    });
+    const h2 = await smoothed.fit({ x, y }, { epochs: 1, batchSize: 32 });
+    expect(h.history.loss!.at(-1)!).toBeLessThan(h.history.loss![0]!);
+    expect(Number.isFinite(h2.history.loss![0]!)).toBe(true);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('gradual unfreezing (README "Gradual unfreezing")', async () => {
+    const x = tf.randomNormal([64, 2], 0, 1, 'float32', 5);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, 1), 0), 'int32'));
+    const data = { x, y };
+    const pretrained = mlp({ inputShape: [2], hiddenUnits: [8, 8], outputUnits: 5, seed: 1 });
+
+    const model = replaceHead(pretrained, { units: 3, seed: 2 });
+    freeze(model, (name) => name !== 'output'); // feature extraction first
+    const trainer = new Trainer({ model, optimizer: tf.train.adam(1e-2), seed: 1 });
+    await trainer.fit(data, {
+      epochs: 6,
+      unfreeze: [
+        { epoch: 2, layers: ['hidden_2'] }, // partial fine-tuning
+        { epoch: 4, layers: /^hidden_/ }, // full fine-tuning
+      ],
+    });
+    expect(model.trainableWeights).toHaveLength(6);
+    tf.dispose([x, y]);
+    model.dispose();
+    pretrained.getLayer('output').dispose();
   });
 });

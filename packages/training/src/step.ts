@@ -3,10 +3,12 @@ import { l2Norms } from '@overfit/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EpochOrder } from './batches.js';
+import { classWeightedLoss } from './class-weights.js';
 import { clipGradients } from './diagnostics/clip.js';
 import type { ResolvedClip } from './diagnostics/options.js';
+import type { PerSampleLossFn } from './losses.js';
 import { type CheckedData, denseTargets } from './targets.js';
-import type { LossFn, LossHook } from './types.js';
+import type { LossHook, MeanLossFn } from './types.js';
 
 /** A penalty term with its parameter selection resolved once per `fit`. */
 export interface BoundPenalty {
@@ -36,7 +38,7 @@ export interface StepPlan {
   readonly optimizer: tf.Optimizer;
   /** The variables gradients are taken for: the model's trainable weights. */
   readonly variables: readonly tf.Variable[];
-  readonly loss: LossFn;
+  readonly loss: MeanLossFn;
   readonly penalties: readonly BoundPenalty[];
   readonly lossHook: LossHook | undefined;
   /** Every model parameter (what the loss hook sees). */
@@ -52,6 +54,8 @@ export interface StepPlan {
   readonly clip: ResolvedClip | undefined;
   /** Measure per-parameter gradient norms each step (stage 6; needed by `clip.globalNorm` too). */
   readonly recordNorms: boolean;
+  /** Class weights of the data loss (stage 4), if any: one per class, and the per-sample loss. */
+  readonly classWeight?: { readonly weights: tf.Tensor1D; readonly perSample: PerSampleLossFn };
 }
 
 /** Where this step's batch comes from. */
@@ -83,11 +87,24 @@ export interface StepOutputs {
   readonly gradNorms?: tf.Tensor1D;
   /** `[P]` `||w_after - w_before|| / ||w_before||` (when `measureUpdate`). */
   readonly updateRatios?: tf.Tensor1D;
+  /** Sum of the batch's sample weights (with class weights): its weight in the epoch mean. */
+  readonly weight?: tf.Scalar;
 }
 
 function forward(model: LayersModel, x: tf.Tensor): tf.Tensor {
   // training: true puts the dropout family and batch norm in training mode.
   return model.apply(x, { training: true }) as tf.Tensor;
+}
+
+/** The data loss: the batch mean, or the class-weighted mean and the batch's weight sum. */
+function dataLoss(
+  plan: StepPlan,
+  yTrue: tf.Tensor,
+  yPred: tf.Tensor,
+): { loss: tf.Scalar; weight?: tf.Scalar } {
+  if (plan.classWeight === undefined) return { loss: plan.loss(yTrue, yPred) };
+  const { perSample, weights } = plan.classWeight;
+  return classWeightedLoss(perSample, weights, yTrue, yPred);
 }
 
 /** Sum of the penalty terms, the layers' own regularizer losses and the loss hook's extra. */
@@ -154,12 +171,16 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
     // 3-4. forward pass in training mode; loss = data loss + penalties
     let yPred: tf.Tensor | undefined;
     let penalty: tf.Scalar | undefined;
+    let weight: tf.Scalar | undefined;
     try {
       const { value: loss, grads } = plan.optimizer.computeGradients(() => {
         // keep(): the tape's forward scope would dispose them; they are needed after it.
         yPred = tf.keep(forward(plan.model, x));
         penalty = tf.keep(penaltySum(plan, yTrue, yPred, x, batch.step));
-        return tf.add(plan.loss(yTrue, yPred), penalty) as tf.Scalar;
+        // Penalties are not class-weighted: only the data loss is.
+        const data = dataLoss(plan, yTrue, yPred);
+        if (data.weight !== undefined) weight = tf.keep(data.weight);
+        return tf.add(data.loss, penalty) as tf.Scalar;
       }, plan.variables as tf.Variable[]);
 
       // 5. non-finite check, on the device (read back with the loss, see WindowMeter)
@@ -205,11 +226,16 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
         gradsFinite,
         ...(gradNorms === undefined ? {} : { gradNorms }),
         ...(ratios === undefined ? {} : { updateRatios: ratios }),
+        ...(weight === undefined ? {} : { weight }),
       };
-      penalty = undefined; // handed to the caller
+      penalty = weight = undefined; // handed to the caller
       return outputs;
     } finally {
-      tf.dispose([yPred as tf.Tensor, penalty as tf.Tensor].filter((t) => t !== undefined));
+      tf.dispose(
+        [yPred as tf.Tensor, penalty as tf.Tensor, weight as tf.Tensor].filter(
+          (t) => t !== undefined,
+        ),
+      );
     }
   });
 }

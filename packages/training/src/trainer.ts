@@ -19,9 +19,10 @@ import {
   type FitRun,
   metricKeys,
   prepareFit,
+  refreshVariables,
 } from './fit-run.js';
 import { epochLogs, HistoryRecorder, logKeys } from './history.js';
-import type { WindowReading } from './meter.js';
+import { meanLoss, type WindowReading } from './meter.js';
 import {
   type ResolvedArgs,
   resolveFitOptions,
@@ -32,6 +33,7 @@ import { RollbackWindow } from './rollback.js';
 import { trainStep } from './step.js';
 import { checkData } from './targets.js';
 import type { EvaluateResult, FitData, FitOptions, History, Progress } from './types.js';
+import { layersToUnfreeze, OptimizerOrder } from './unfreezing.js';
 
 /** How often (ms of wall time) the loop lets the event loop run: UI events, an abort click. */
 const YIELD_EVERY_MS = 100;
@@ -47,6 +49,12 @@ function addReading(totals: EpochTotals, r: WindowReading): void {
   totals.lossSum += r.lossSum;
   totals.penaltySum += r.penaltySum;
   totals.correct += r.correct;
+  if (r.weighted !== undefined) {
+    const w = totals.weighted ?? { dataSum: 0, weightSum: 0 };
+    w.dataSum += r.weighted.dataSum;
+    w.weightSum += r.weighted.weightSum;
+    totals.weighted = w;
+  }
 }
 
 /**
@@ -69,9 +77,11 @@ export class Trainer {
   private readonly args: ResolvedArgs;
   private running = false;
   private recorder: HistoryRecorder | undefined;
+  private readonly order: OptimizerOrder;
 
   constructor(args: TrainerArgs) {
     this.args = resolveTrainerArgs(args);
+    this.order = new OptimizerOrder(this.args.optimizer);
   }
 
   get model(): LayersModel {
@@ -128,7 +138,7 @@ export class Trainer {
     this.running = true;
     let run: FitRun | undefined;
     try {
-      run = await prepareFit(this.args, data, opts);
+      run = await prepareFit(this.args, data, opts, this.order);
       return await this.runFit(run);
     } finally {
       run?.diagnostics?.dispose();
@@ -201,7 +211,10 @@ export class Trainer {
         recorder.stop('aborted');
         break;
       }
+      for (const l of layersToUnfreeze(run.unfreezing, epoch, opts.initialEpoch))
+        l.trainable = true;
       await callbacks.onEpochBegin(epoch);
+      refreshVariables(this.args, run, this.order);
       const started = performance.now();
       const totals = await this.runEpoch(run, epoch);
       if (totals === 'aborted') {
@@ -273,7 +286,7 @@ export class Trainer {
         };
         if (last || (opts.logEvery !== undefined && (b + 1) % opts.logEvery === 0)) {
           const r = await read();
-          batchLogs.loss = progress.loss = r.lossSum / r.samples;
+          batchLogs.loss = progress.loss = meanLoss(r);
           if (this.args.classification) batchLogs.accuracy = r.correct / r.samples;
         }
         await diagnostics?.afterStep(b);

@@ -1,9 +1,16 @@
 import type { Parameter, TrainingCallback } from '@overfit/core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import type { EpochDiagnostics, GradientStep } from './diagnostics/types.js';
+import type { UnfreezeStep } from './unfreezing.js';
 
-/** A data loss: `(yTrue, yPred) => Scalar`, the mean over the batch. */
-export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
+/**
+ * A data loss: `(yTrue, yPred) =>` the mean over the batch (a Scalar), or the per-sample
+ * losses `[B]` (which the Trainer averages, or weights with `classWeight`).
+ */
+export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar | Tensor1D;
+
+/** A loss as the Trainer runs it: the batch mean. */
+export type MeanLossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
 /**
  * Names of the built-in losses (see {@link resolveLoss}): `softmaxCrossEntropy` takes logits,
@@ -71,6 +78,14 @@ export interface FitOptions {
   /** Abort stops training at the next step boundary (see {@link Trainer.fit}). */
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Gradual unfreezing (ULMFiT): at the start of each step's `epoch` (before `onEpochBegin`),
+   * its top-level `layers` become trainable. The Trainer rebinds its trainable weights at
+   * every epoch boundary (also when a callback changes `trainable` in `onEpochBegin`); newly
+   * trainable weights join the optimizer at the end of its list, so the others keep their
+   * state. Layer names are checked before training. Not with `diagnostics`.
+   */
+  unfreeze?: UnfreezeStep[];
   /**
    * Read the loss back every `logEvery` steps (for `onBatchEnd` logs and progress) instead of
    * only at epoch end. Each read is one device sync; default: once per epoch.

@@ -47,8 +47,8 @@ export function buildModel(
       ? {
           afterHidden: (i: number) => [
             config.batchNorm
-              ? layers.batchNormalization({ name: `hidden_${i + 1}_batch_norm` })
-              : layers.layerNormalization({ name: `hidden_${i + 1}_layer_norm` }),
+              ? layers.batchNormalization({ name: `hidden_${i}_batch_norm` })
+              : layers.layerNormalization({ name: `hidden_${i}_layer_norm` }),
           ],
         }
       : {}),

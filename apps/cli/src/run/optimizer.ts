@@ -24,8 +24,22 @@ export function buildOptimizer(config: TrainConfig): tf.Optimizer {
     case 'sgd':
       return tf.train.sgd(config.lr);
     case 'momentum':
-      return tf.train.momentum(config.lr, 0.9);
+      return withLearningRateDisposed(tf.train.momentum(config.lr, 0.9));
     case 'rmsprop':
       return tf.train.rmsprop(config.lr);
   }
+}
+
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose() overrides SGD's without calling it, so SGD's
+ * learning-rate scalar `c` outlives the optimizer (one tensor per run).
+ */
+function withLearningRateDisposed(optimizer: tf.MomentumOptimizer): tf.Optimizer {
+  const dispose = optimizer.dispose.bind(optimizer);
+  optimizer.dispose = () => {
+    dispose();
+    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+    if (c && !c.isDisposed) c.dispose();
+  };
+  return optimizer;
 }

@@ -15,3 +15,8 @@ export {
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout.js';
 export { type CallKwargs, StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 export { StochasticDepth, type StochasticDepthArgs } from './stochastic-depth.js';
+export {
+  WeightNormalization,
+  type WeightNormalizationArgs,
+  type WeightNormalizedClass,
+} from './weight-norm.js';

@@ -1,7 +1,7 @@
 import type { Cell, Chart, DataTable } from '../types.js';
 
 /** Chart sizes (px) of the plotting area; legends and axes add to them. */
-export const CHART_WIDTH = 520;
+export const CHART_WIDTH = 380;
 export const CHART_HEIGHT = 240;
 
 /** Fonts and axis styles shared by every chart, so the CLI report and the lab look the same. */

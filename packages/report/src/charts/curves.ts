@@ -1,5 +1,5 @@
 import { finiteOrNull } from '../format.js';
-import { colorScale } from '../palette.js';
+import { seriesColor } from '../palette.js';
 import type { Chart, RunEpoch, RunRecord } from '../types.js';
 import { chart, EPOCH_AXIS, tableOf, topLevel } from './base.js';
 
@@ -24,6 +24,8 @@ interface CurveChartOptions {
   curves: Curve[];
   /** A horizontal reference line (the gap's zero). */
   rule?: number;
+  /** Runs that get a colour, in order (default: `runs`); keeps a run's colour across charts. */
+  colorRuns?: readonly RunRecord[];
 }
 
 /** Dash and point shape per split, when a chart has both splits. */
@@ -52,6 +54,8 @@ function splitEncoding(splits: readonly string[]): Record<string, unknown> {
  */
 function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
   const names = runs.map((r) => r.name);
+  const all = (o.colorRuns ?? runs).map((r) => r.name);
+  const color = { domain: names, range: names.map((n) => seriesColor(all.indexOf(n))) };
   const rows: { run: string; split: string; epoch: number; value: number | null }[] = [];
   for (const run of runs)
     for (const e of run.epochs)
@@ -66,7 +70,7 @@ function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
       encoding: {
         x: { field: 'epoch', type: 'quantitative', axis: EPOCH_AXIS },
         y: { field: 'value', type: 'quantitative', title: o.yTitle, scale: { zero: false } },
-        color: { field: 'run', type: 'nominal', title: 'run', scale: colorScale(names) },
+        color: { field: 'run', type: 'nominal', title: 'run', scale: color },
         ...splitEncoding(splits),
         tooltip: [
           { field: 'run' },
@@ -121,6 +125,7 @@ export function penaltyChart(runs: readonly RunRecord[]): Chart | null {
   const withPenalty = runs.filter((r) => r.epochs.some((e) => finiteOrNull(e.penalty) !== null));
   if (withPenalty.length === 0) return null;
   return curveChart(withPenalty, {
+    colorRuns: runs,
     id: 'penalty',
     title: 'Penalty term (part of the training objective)',
     yTitle: 'penalty',

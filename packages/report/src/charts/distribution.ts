@@ -42,6 +42,24 @@ export interface DistributionChartOptions {
 const MARGIN = 0.25;
 
 /**
+ * The y-range: the whiskers' extent plus a margin. When the whiskers collapse onto the box (more
+ * than half the values equal, e.g. the zero gradients of dead or dropped units: IQR = 0), the
+ * extent of the outliers is used instead, so they stay visible rather than a fixed unit range.
+ */
+function displayDomain(boxes: readonly BoxSummary[]): [number, number] {
+  if (boxes.length === 0) return [0, 1];
+  let low = Math.min(...boxes.map((b) => b.whiskerLow));
+  let high = Math.max(...boxes.map((b) => b.whiskerHigh));
+  if (high - low === 0) {
+    const outliers = boxes.flatMap((b) => (b.outliers ?? []).filter(Number.isFinite));
+    low = Math.min(low, ...outliers);
+    high = Math.max(high, ...outliers);
+  }
+  const span = high - low || Math.abs(high) * 0.1 || 1;
+  return [low - MARGIN * span, high + MARGIN * span];
+}
+
+/**
  * Box plots of one layer's activations or kernel gradients, one box per epoch (box = q1..q3,
  * bar = median, rule = whiskers at 1.5 IQR). The y-range follows the whiskers, not the
  * extremes, so the boxes stay readable; outliers within the margin are circles, those beyond
@@ -58,11 +76,7 @@ export function distributionChart(run: RunRecord, options: DistributionChartOpti
     if (s && [s.q1, s.median, s.q3, s.whiskerLow, s.whiskerHigh].every(Number.isFinite))
       boxes.push({ ...s, epoch: e.epoch });
   }
-  const low = Math.min(...boxes.map((b) => b.whiskerLow));
-  const high = Math.max(...boxes.map((b) => b.whiskerHigh));
-  const span = high - low || Math.abs(high) || 1;
-  const domain: [number, number] =
-    boxes.length === 0 ? [0, 1] : [low - MARGIN * span, high + MARGIN * span];
+  const domain = displayDomain(boxes);
   const outliers = boxes.flatMap((b) =>
     (b.outliers ?? []).filter(Number.isFinite).map((value) => {
       const pinned = value < domain[0] ? 'below' : value > domain[1] ? 'above' : 'inside';

@@ -3,7 +3,7 @@ import { type DistributionSummary, deadFraction, distributionSummary } from '@ov
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type CheckedData, denseTargets } from '../targets.js';
-import type { LossFn } from '../types.js';
+import type { MeanLossFn } from '../types.js';
 import { feedingKernel, isReluFamily } from './layers.js';
 
 /** What the probe measures each epoch. */
@@ -11,7 +11,7 @@ export interface ProbeSettings {
   readonly probe: ActivationProbe;
   readonly probeSize: number;
   readonly bins: number;
-  readonly loss: LossFn;
+  readonly loss: MeanLossFn;
   readonly numClasses: number | undefined;
 }
 

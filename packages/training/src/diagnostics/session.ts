@@ -3,7 +3,7 @@ import { healthFlags } from '@overfit/metrics';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CheckedData } from '../targets.js';
-import type { LossFn } from '../types.js';
+import type { MeanLossFn } from '../types.js';
 import { DistributionProbe } from './distributions.js';
 import type { ResolvedClip, ResolvedDiagnostics } from './options.js';
 import { GradientRecorder, type GradientStep } from './recorder.js';
@@ -21,7 +21,7 @@ export interface SessionInputs {
   readonly clip: ResolvedClip | undefined;
   /** Where the probe batch comes from: validation data if any, else training data. */
   readonly probeData: CheckedData;
-  readonly loss: LossFn;
+  readonly loss: MeanLossFn;
   readonly numClasses: number | undefined;
 }
 
