@@ -33,6 +33,10 @@ describe('lossChart', () => {
     expect(rows.filter((r) => r.split === 'validation').map((r) => r.value)).toEqual([0.7, 0.6]);
     expect(c.table.columns).toEqual(['run', 'epoch', 'train', 'validation']);
     expect(c.table.rows[0]![0]).toBe('l1');
+    const layer = (spec: unknown) =>
+      (spec as { layer: { encoding: { y: { title: string } } }[] }).layer[0]!;
+    expect(layer(c.spec).encoding.y.title).toBe('loss');
+    expect(layer(lossChart([run], { lossName: 'MSE' }).spec).encoding.y.title).toBe('MSE');
     expect(c.table.rows[0]![3]).toBe(0.7);
   });
 

@@ -8,6 +8,7 @@ export {
   f1Chart,
   gapChart,
   generalizationGap,
+  type LossChartOptions,
   lossChart,
   penaltyChart,
   trainDataLoss,

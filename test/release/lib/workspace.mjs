@@ -23,6 +23,8 @@ function workspacePackageDirs(repo) {
       if (existsSync(join(base, name, 'package.json'))) dirs.push(join(group, name));
     }
   }
+  // pnpm-workspace.yaml also lists the top-level examples package (private, never published).
+  if (existsSync(join(repo, 'examples', 'package.json'))) dirs.push('examples');
   return dirs;
 }
 

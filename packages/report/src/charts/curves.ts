@@ -99,6 +99,11 @@ function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
   return chart(o.id, o.title, o.caption, spec, tableOf(columns, [...byKey.values()]));
 }
 
+export interface LossChartOptions {
+  /** The y-axis title, e.g. 'cross-entropy' or 'MSE'; default 'loss'. */
+  lossName?: string;
+}
+
 /**
  * Train and validation **data** loss per epoch, one colour per run. The train curve leaves the
  * penalty out (see {@link penaltyChart}), so runs with different regularizers compare.
@@ -106,11 +111,11 @@ function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
  * @example
  * await renderSvg(lossChart([baseline, l2Run]));
  */
-export function lossChart(runs: readonly RunRecord[]): Chart {
+export function lossChart(runs: readonly RunRecord[], options: LossChartOptions = {}): Chart {
   return curveChart(runs, {
     id: 'loss',
     title: 'Loss (data loss, penalty excluded)',
-    yTitle: 'cross-entropy',
+    yTitle: options.lossName ?? 'loss',
     caption:
       'Training loss falling while validation loss turns upward is overfitting; regularization keeps the two closer.',
     curves: [
