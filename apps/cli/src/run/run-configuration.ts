@@ -188,8 +188,8 @@ export async function runConfiguration(
       if (earlyStopping.stoppedEpoch !== null)
         result.stopReason = `early stopping after epoch ${earlyStopping.stoppedEpoch + 1}`;
     }
-    result.summary = weightSummary(model);
-    result.weightHistogram = firstKernelHistogram(model);
+    result.summary = await weightSummary(model);
+    result.weightHistogram = await firstKernelHistogram(model);
     if (nonFinite) {
       return { ...result, status: 'non-finite', partial: true, stopReason: nonFinite.message };
     }
@@ -232,40 +232,49 @@ function kernels(model: tf.LayersModel): tf.LayerVariable[] {
   return model.trainableWeights.filter((w) => /kernel/.test(w.name));
 }
 
-/** Sparsity (|w| < 1e-3) of the first kernel and of all, L2 norm of all kernels, at the end. */
-function weightSummary(model: tf.LayersModel): Record<string, number> {
+/**
+ * Sparsity (|w| < 1e-3) of the first kernel and of all, L2 norm of all kernels, at the end.
+ * Read with `data()`: WebGPU in Node has no synchronous read (it needs an OffscreenCanvas).
+ */
+async function weightSummary(model: tf.LayersModel): Promise<Record<string, number>> {
   const ks = kernels(model);
-  const [zeros, total, sumSq] = tf.tidy(() => {
-    let z = tf.scalar(0);
-    let s = tf.scalar(0);
-    let n = 0;
+  const total = ks.reduce((n, k) => n + k.read().size, 0);
+  const first = ks[0]?.read();
+  const stats = tf.tidy(() => {
+    const zerosOf = (v: tf.Tensor) => v.abs().less(SPARSITY_THRESHOLD).sum().cast('float32');
+    let zeros = tf.scalar(0);
+    let sumSq = tf.scalar(0);
     for (const k of ks) {
       const v = k.read();
-      z = z.add(v.abs().less(SPARSITY_THRESHOLD).sum().cast('float32'));
-      s = s.add(v.square().sum());
-      n += v.size;
+      zeros = zeros.add(zerosOf(v));
+      sumSq = sumSq.add(v.square().sum());
     }
-    return [z.dataSync()[0]!, n, s.dataSync()[0]!];
+    return tf.stack([zeros, sumSq, first ? zerosOf(first) : tf.scalar(0)]);
   });
-  const first = ks[0]?.read();
-  const firstZeros =
-    first === undefined
-      ? 0
-      : tf.tidy(() => first.abs().less(SPARSITY_THRESHOLD).sum().dataSync()[0]!);
+  let values: Float32Array | Int32Array | Uint8Array;
+  try {
+    values = await stats.data();
+  } finally {
+    stats.dispose();
+  }
+  const [zeros, sumSq, firstZeros] = Array.from(values);
   const summary: Record<string, number> = {
     // As @overfit/report's comparison table labels it: the first layer's kernel.
-    sparsity: first === undefined || first.size === 0 ? 0 : firstZeros / first.size,
-    kernelSparsity: total === 0 ? 0 : zeros / total,
-    weightNorm: Math.sqrt(sumSq),
+    sparsity: first === undefined || first.size === 0 ? 0 : firstZeros! / first.size,
+    kernelSparsity: total === 0 ? 0 : zeros! / total,
+    weightNorm: Math.sqrt(sumSq!),
   };
   return summary;
 }
 
 /** 40-bin histogram of the first layer's kernel, over its own range. */
-function firstKernelHistogram(model: tf.LayersModel, bins = 40): RunRecord['weightHistogram'] {
+async function firstKernelHistogram(
+  model: tf.LayersModel,
+  bins = 40,
+): Promise<RunRecord['weightHistogram']> {
   const first = kernels(model)[0];
   if (!first) return undefined;
-  const values = first.read().dataSync();
+  const values = await first.read().data();
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const v of values) {
