@@ -12,6 +12,7 @@ import {
   sweepKeys,
 } from './redis.js';
 import type { RunRecord } from './run-job.js';
+import { sleep } from './sleep.js';
 import type { RedisTarget } from './sweep-args.js';
 import type { SweepFailure } from './writer.js';
 
@@ -28,17 +29,6 @@ export interface RedisSweepOptions {
   start: (alreadyFinished: number) => SweepProgress;
   pollMs?: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Enqueues the sweep's missing configurations in its BullMQ queue (job id = config id, so a

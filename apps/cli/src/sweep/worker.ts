@@ -9,18 +9,8 @@ import {
   type SweepJobResult,
   sweepKeys,
 } from './redis.js';
+import { sleep } from './sleep.js';
 import type { WorkerCommandOptions } from './sweep-args.js';
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * `overfit worker`: takes jobs of the oldest registered sweep that has any (or of `--sweep`),
