@@ -1,12 +1,7 @@
-import {
-  deriveSeed,
-  type ParameterConstraint,
-  type PenaltyTerm,
-  type TrainingCallback,
-} from '@overfit/core';
+import type { ParameterConstraint, PenaltyTerm, TrainingCallback } from '@overfit/core';
 import { EarlyStopping } from '@overfit/early-stopping';
-import type { DenseLayerArgs, Layer, MlpOptions } from '@overfit/models';
-import { DropConnectDense, l1, l2, labelSmoothingLoss, maxNorm } from '@overfit/regularizers';
+import type { MlpOptions } from '@overfit/models';
+import { l1, l2, labelSmoothingLoss, maxNorm } from '@overfit/regularizers';
 import type { LossFn } from '@overfit/training';
 import type * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from './args.js';
@@ -14,25 +9,13 @@ import { buildOptimizer } from './run/optimizer.js';
 
 /** What the regularization flags turn into, ready for `mlp` and the Trainer. */
 export interface Regularization {
-  model: Pick<MlpOptions, 'dropout' | 'hiddenLayer'>;
+  model: Pick<MlpOptions, 'dropout' | 'dropConnect'>;
   optimizer: tf.Optimizer;
   penalties: PenaltyTerm[];
   constraints: ParameterConstraint[];
   loss: LossFn | 'meanSquaredError' | undefined;
   earlyStopping: EarlyStopping | undefined;
   callbacks: TrainingCallback[];
-}
-
-function dropConnectLayer(rate: number, seed: number) {
-  return (args: DenseLayerArgs & { name: string }): Layer =>
-    new DropConnectDense({
-      units: args.units,
-      rate,
-      name: args.name,
-      seed: deriveSeed(seed, `${args.name}/dropconnect`),
-      kernelInitializer: args.kernelInitializer as never,
-      inputShape: args.inputShape as number[] | undefined,
-    });
 }
 
 /** Builds every regularizer the flags ask for (all off by default). */
@@ -57,7 +40,7 @@ export function buildRegularization(config: TrainConfig): Regularization {
     model: {
       ...(config.dropout !== null && config.dropout > 0 ? { dropout: config.dropout } : {}),
       ...(config.dropconnect !== null && config.dropconnect > 0
-        ? { hiddenLayer: dropConnectLayer(config.dropconnect, config.seed) }
+        ? { dropConnect: config.dropconnect }
         : {}),
     },
     optimizer,

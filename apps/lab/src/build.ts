@@ -4,17 +4,10 @@
  * augmentation and early stopping. Runs in the worker; tfjs objects only, no DOM.
  */
 import { parseAugmentationSpec } from '@overfit/augmentation';
-import {
-  deriveSeed,
-  type ParameterConstraint,
-  type PenaltyTerm,
-  type TrainingCallback,
-  type Transform,
-} from '@overfit/core';
+import type { ParameterConstraint, PenaltyTerm, TrainingCallback, Transform } from '@overfit/core';
 import { EarlyStopping } from '@overfit/early-stopping';
-import { cnn, type DenseLayerArgs, type Layer, mlp } from '@overfit/models';
+import { cnn, mlp } from '@overfit/models';
 import {
-  DropConnectDense,
   decoupledWeightDecay,
   l1,
   l1l2,
@@ -50,19 +43,6 @@ function baseOptimizer(c: LabConfig): tf.Optimizer {
   }
 }
 
-function dropConnectLayer(rate: number, seed: number) {
-  return (args: DenseLayerArgs & { name: string }): Layer =>
-    new DropConnectDense({
-      units: args.units,
-      rate,
-      name: args.name,
-      seed: deriveSeed(seed, `${args.name}/dropconnect`),
-      // The mlp's seeded initializer: same initial weights as without DropConnect.
-      kernelInitializer: args.kernelInitializer as never,
-      inputShape: args.inputShape as number[] | undefined,
-    });
-}
-
 /** The augmentation pipeline of a preset, for `[N, 28, 28, 1]` images in [0, 1]. */
 export function augmentationPipeline(preset: LabConfig['augmentation']): Transform | undefined {
   const spec = AUGMENTATION_SPECS[preset];
@@ -93,7 +73,7 @@ export function buildRun(c: LabConfig): BuiltRun {
           seed: c.seed,
           ...init,
           ...(c.dropout > 0 ? { dropout: c.dropout } : {}),
-          ...(c.dropConnect > 0 ? { hiddenLayer: dropConnectLayer(c.dropConnect, c.seed) } : {}),
+          ...(c.dropConnect > 0 ? { dropConnect: c.dropConnect } : {}),
         });
   const penalties: PenaltyTerm[] = [];
   if (c.l1 > 0) penalties.push(l1(c.l1));

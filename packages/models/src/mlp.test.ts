@@ -348,3 +348,64 @@ describe('mlp({ weightNorm: true })', () => {
     wn.dispose();
   });
 });
+
+describe('mlp({ dropConnect })', () => {
+  it("builds DropConnectDense hidden layers with the plain MLP's initial weights and seeded masks", () => {
+    const plain = mlp({ inputShape: [5], hiddenUnits: [4, 4], outputUnits: 3, seed: 2 });
+    const dc = mlp({
+      inputShape: [5],
+      hiddenUnits: [4, 4],
+      outputUnits: 3,
+      seed: 2,
+      dropConnect: 0.3,
+    });
+    expect(dc.layers.map((l) => l.name)).toEqual(plain.layers.map((l) => l.name));
+    expect(dc.layers.map((l) => l.getClassName())).toEqual([
+      'OverfitDropConnectDense',
+      'Activation',
+      'OverfitDropConnectDense',
+      'Activation',
+      'Dense',
+    ]);
+    const hidden = dc.getLayer('hidden_1').getConfig() as { rate: number; seed: number };
+    expect(hidden.rate).toBe(0.3);
+    // Seeds from the model's seed, one per layer, so a rerun repeats the masks.
+    const again = mlp({
+      inputShape: [5],
+      hiddenUnits: [4, 4],
+      outputUnits: 3,
+      seed: 2,
+      dropConnect: 0.3,
+    });
+    expect((again.getLayer('hidden_1').getConfig() as { seed: number }).seed).toBe(hidden.seed);
+    expect((dc.getLayer('hidden_2').getConfig() as { seed: number }).seed).not.toBe(hidden.seed);
+    const weights = (m: typeof plain) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(dc)).toEqual(weights(plain));
+    // Inference is the mean network: the same function as the plain MLP.
+    const x = tf.randomNormal([3, 5], 0, 1, 'float32', 1);
+    const [a, b] = [plain.predict(x) as tf.Tensor, dc.predict(x) as tf.Tensor];
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+    expect(diff).toBeLessThan(1e-5);
+    tf.dispose([x, a, b]);
+    for (const m of [plain, dc, again]) m.dispose();
+  });
+
+  it('refuses a rate outside [0, 1) and a combination with hiddenLayer or weightNorm', () => {
+    expect(() => mlp({ inputShape: [5], outputUnits: 2, dropConnect: 1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() =>
+      mlp({ inputShape: [5], outputUnits: 2, dropConnect: 0.2, weightNorm: true }),
+    ).toThrow(
+      /options.dropConnect must be left out with options.hiddenLayer and options.weightNorm/,
+    );
+    expect(() =>
+      mlp({
+        inputShape: [5],
+        outputUnits: 2,
+        dropConnect: 0.2,
+        hiddenLayer: (args) => layers.dense(args),
+      }),
+    ).toThrow(/options.dropConnect/);
+  });
+});

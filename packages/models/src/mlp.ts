@@ -9,7 +9,7 @@ import {
   deriveSeed,
   InvalidArgumentError,
 } from '@overfit/core';
-import { Dropout, WeightNormalization } from '@overfit/regularizers';
+import { DropConnectDense, Dropout, WeightNormalization } from '@overfit/regularizers';
 import { layers, type Sequential, sequential } from '@tensorflow/tfjs-layers';
 import {
   type ActivationName,
@@ -68,6 +68,13 @@ export interface MlpOptions {
    * per unit, PyTorch's `weight_norm(dim=0)`). Not together with `hiddenLayer`. Default false.
    */
   weightNorm?: boolean;
+  /**
+   * DropConnect (Wan et al. 2013) on every hidden layer: `hidden_i` is a `DropConnectDense` from
+   * `@overfit/regularizers` dropping this fraction of its weights each training step, in [0, 1),
+   * its mask seeded from `seed` (`<name>/dropconnect`); the initial weights are the same as
+   * without it. Not together with `hiddenLayer` or `weightNorm`. Default 0 (plain Dense).
+   */
+  dropConnect?: number;
   /** Model name (default `'mlp'`). */
   name?: string;
 }
@@ -90,6 +97,7 @@ const MLP_KEYS = [
   'afterHidden',
   'hiddenLayer',
   'weightNorm',
+  'dropConnect',
   'name',
 ] as const;
 
@@ -184,9 +192,33 @@ export function mlp(options: MlpOptions): Sequential {
       'left out with options.hiddenLayer (wrap your layer in WeightNormalization there)',
     );
   }
+  const dropConnect =
+    options.dropConnect === undefined ? 0 : checkRate('options.dropConnect', options.dropConnect);
+  if (dropConnect > 0 && (options.hiddenLayer !== undefined || weightNorm)) {
+    throw new InvalidArgumentError(
+      'options.dropConnect',
+      dropConnect,
+      'left out with options.hiddenLayer and options.weightNorm',
+    );
+  }
   // The wrapper takes the Dense's name and input shape, so the model reads the same.
   const dense = (args: DenseLayerArgs): Layer =>
     weightNorm ? new WeightNormalization({ layer: layers.dense(args) }) : layers.dense(args);
+  const hiddenDense = (args: DenseLayerArgs & { name: string }): Layer =>
+    dropConnect > 0
+      ? new DropConnectDense({
+          units: args.units,
+          rate: dropConnect,
+          name: args.name,
+          seed: seed === undefined ? undefined : deriveSeed(seed, `${args.name}/dropconnect`),
+          // The seeded initializer: the same initial weights as without DropConnect.
+          kernelInitializer: args.kernelInitializer as never,
+          kernelRegularizer: args.kernelRegularizer as never,
+          biasRegularizer: args.biasRegularizer as never,
+          kernelConstraint: args.kernelConstraint as never,
+          inputShape: args.inputShape as number[] | undefined,
+        })
+      : dense(args);
   const name = options.name === undefined ? 'mlp' : checkModelName('options.name', options.name);
 
   const shared = {
@@ -214,7 +246,7 @@ export function mlp(options: MlpOptions): Sequential {
     stack.push(
       options.hiddenLayer
         ? checkLayer(`options.hiddenLayer`, options.hiddenLayer(args), layerName)
-        : dense(args),
+        : hiddenDense(args),
     );
     stack.push(activationLayer(activation, `${layerName}_activation`, leakyAlpha));
     if (options.afterHidden) {

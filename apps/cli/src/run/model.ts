@@ -20,7 +20,7 @@ export const IMAGE_SHAPE = [28, 28, 1] as const;
  */
 export function buildModel(
   config: TrainConfig,
-  regularization: Pick<MlpOptions, 'dropout' | 'hiddenLayer'>,
+  regularization: Pick<MlpOptions, 'dropout' | 'dropConnect'>,
 ) {
   const init = config.init === null ? {} : { init: INIT_NAMES[config.init] };
   if (config.model === 'cnn') {
