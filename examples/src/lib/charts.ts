@@ -1,6 +1,6 @@
 // Vega-Lite specs for what the shared chart builders of @overfit/report do not draw: functions
 // over data points, curves of any x, image-like heatmaps, bars.
-import { type Chart, PALETTE } from '@overfit/report';
+import { type Chart, chartSpec, PALETTE } from '@overfit/report';
 
 export interface Series {
   name: string;
@@ -74,15 +74,12 @@ export function xyChart(options: XyOptions): Chart {
     id: options.id,
     title: options.title,
     caption: options.caption,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: options.title,
-      width: 560,
-      height: 320,
-      data: { values: rows },
-      layer: layers,
-      resolve: { scale: { color: 'shared' } },
-    },
+    spec: chartSpec(
+      options.title,
+      options.caption,
+      { data: { values: rows }, layer: layers, resolve: { scale: { color: 'shared' } } },
+      { width: 560, height: 320 },
+    ),
     table: {
       columns: ['series', options.x, options.y],
       rows: rows.map((r) => [r.series, r.x, r.y]),
@@ -105,34 +102,35 @@ export function barChart(options: {
     id: options.id,
     title: options.title,
     caption: options.caption,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: options.title,
-      width: 560,
-      height: 300,
-      data: { values: options.bars },
-      mark: 'bar',
-      encoding: {
-        x: { field: 'category', type: 'nominal', title: options.x, sort: null },
-        y: {
-          field: 'value',
-          type: 'quantitative',
-          title: options.y,
-          ...(options.logY ? { scale: { type: 'log' } } : {}),
+    spec: chartSpec(
+      options.title,
+      options.caption,
+      {
+        data: { values: options.bars },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'category', type: 'nominal', title: options.x, sort: null },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: options.y,
+            ...(options.logY ? { scale: { type: 'log' } } : {}),
+          },
+          ...(grouped
+            ? {
+                xOffset: { field: 'group', type: 'nominal' },
+                color: {
+                  field: 'group',
+                  type: 'nominal',
+                  title: null,
+                  scale: { range: [...PALETTE] },
+                },
+              }
+            : {}),
         },
-        ...(grouped
-          ? {
-              xOffset: { field: 'group', type: 'nominal' },
-              color: {
-                field: 'group',
-                type: 'nominal',
-                title: null,
-                scale: { range: [...PALETTE] },
-              },
-            }
-          : {}),
       },
-    },
+      { width: 560, height: 300 },
+    ),
     table: {
       columns: grouped ? [options.x, 'group', options.y] : [options.x, options.y],
       rows: options.bars.map((b) =>
@@ -164,23 +162,31 @@ export function heatmapChart(options: {
     id: options.id,
     title: options.title,
     caption: options.caption,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: options.title,
-      data: { values },
-      facet: { field: 'panel', type: 'nominal', title: null, sort: null },
-      columns: 5,
-      spec: {
-        width: first.cols * cell,
-        height: first.rows * cell,
-        mark: 'rect',
-        encoding: {
-          x: { field: 'col', type: 'ordinal', axis: null },
-          y: { field: 'row', type: 'ordinal', axis: null },
-          color: { field: 'value', type: 'quantitative', scale: { scheme: 'greys' }, title: null },
+    spec: chartSpec(
+      options.title,
+      options.caption,
+      {
+        data: { values },
+        facet: { field: 'panel', type: 'nominal', title: null, sort: null },
+        columns: 5,
+        spec: {
+          width: first.cols * cell,
+          height: first.rows * cell,
+          mark: 'rect',
+          encoding: {
+            x: { field: 'col', type: 'ordinal', axis: null },
+            y: { field: 'row', type: 'ordinal', axis: null },
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              scale: { scheme: 'greys' },
+              title: null,
+            },
+          },
         },
       },
-    },
+      null,
+    ),
     table: {
       columns: ['panel', 'mean value', 'fraction zero'],
       rows: options.panels.map((p) => {

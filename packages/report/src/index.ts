@@ -1,4 +1,4 @@
-export { CHART_HEIGHT, CHART_WIDTH } from './charts/base.js';
+export { CHART_HEIGHT, CHART_WIDTH, chartSpec } from './charts/base.js';
 export {
   type ConfusionMatrixChartOptions,
   confusionMatrixChart,

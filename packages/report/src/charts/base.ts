@@ -14,21 +14,31 @@ const CONFIG = {
   view: { stroke: '#cccccc' },
 };
 
-/** The top level every chart shares: schema, size, title, description (the caption) and config. */
-export function topLevel(
+/**
+ * The top level every chart shares: schema, size, title, description (the caption) and the
+ * shared fonts and axis styles. Wrap a Vega-Lite body in it to draw a chart of one's own in the
+ * same design; `size: null` leaves the size to the body (facets and concatenations size their
+ * panels themselves).
+ *
+ * @example
+ * const spec = chartSpec('Fitted function', 'Dots are the data.', { data, mark: 'line', encoding });
+ * await renderSvg({ id: 'fit', title: 'Fitted function', caption: 'Dots are the data.', spec, table });
+ */
+export function chartSpec(
   title: string,
   caption: string,
   // biome-ignore lint/suspicious/noExplicitAny: Vega-Lite spec fragments are plain JSON
   body: Record<string, any>,
-  size: { width?: number; height?: number } = {},
+  size: { width?: number; height?: number } | null = {},
   // biome-ignore lint/suspicious/noExplicitAny: see above
 ): Record<string, any> {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     description: `${title}. ${caption}`,
-    width: size.width ?? CHART_WIDTH,
-    height: size.height ?? CHART_HEIGHT,
+    ...(size === null
+      ? {}
+      : { width: size.width ?? CHART_WIDTH, height: size.height ?? CHART_HEIGHT }),
     config: CONFIG,
     ...body,
   };

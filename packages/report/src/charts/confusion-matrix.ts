@@ -1,6 +1,6 @@
 import { OverfitReportError } from '../errors.js';
 import type { Chart, RunRecord } from '../types.js';
-import { chart, topLevel } from './base.js';
+import { chart, chartSpec } from './base.js';
 import { runChartId } from './ids.js';
 
 export interface ConfusionMatrixChartOptions {
@@ -39,7 +39,7 @@ export function confusionMatrixChart(
     'The diagonal holds correct predictions; a bright off-diagonal cell names the pair of classes the model confuses.';
   const axis = (title: string) => ({ title, labelAngle: 0 });
   const size = Math.min(360, 36 * n);
-  const spec = topLevel(
+  const spec = chartSpec(
     title,
     caption,
     {

@@ -1,7 +1,7 @@
 import { finiteOrNull } from '../format.js';
 import { seriesColor } from '../palette.js';
 import type { Chart, RunEpoch, RunRecord } from '../types.js';
-import { chart, EPOCH_AXIS, tableOf, topLevel } from './base.js';
+import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 
 /** One plotted curve: which split, and how to read its value from an epoch. */
 interface Curve {
@@ -87,7 +87,7 @@ function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
       mark: { type: 'rule', color: '#888888', strokeDash: [2, 2] },
       encoding: { y: { field: 'y', type: 'quantitative' } },
     });
-  const spec = topLevel(o.title, o.caption, { data: { values: rows }, layer: layers });
+  const spec = chartSpec(o.title, o.caption, { data: { values: rows }, layer: layers });
   const columns = ['run', 'epoch', ...splits];
   const byKey = new Map<string, Record<string, string | number | null>>();
   for (const r of rows) {

@@ -1,7 +1,7 @@
 import { finiteOrNull, orderedKeys } from '../format.js';
 import { seriesColor } from '../palette.js';
 import type { BoxSummary, Chart, RunRecord } from '../types.js';
-import { chart, EPOCH_AXIS, tableOf, topLevel } from './base.js';
+import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 import { runChartId, slug } from './ids.js';
 
 /** A layer one can pick: where its activations and its kernel gradients are recorded. */
@@ -101,7 +101,7 @@ export function distributionChart(run: RunRecord, options: DistributionChartOpti
     title: what,
     scale: { domain, nice: false, zero: false },
   });
-  const spec = topLevel(title, caption, {
+  const spec = chartSpec(title, caption, {
     layer: [
       {
         data: { values: boxes },

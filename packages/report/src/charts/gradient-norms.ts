@@ -1,7 +1,7 @@
 import { finiteOrNull, formatCell, orderedKeys } from '../format.js';
 import { colorScale, PALETTE, seriesDash } from '../palette.js';
 import type { Chart, RunRecord, StepStats } from '../types.js';
-import { chart, EPOCH_AXIS, tableOf, topLevel } from './base.js';
+import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 import { runChartId } from './ids.js';
 
 export interface GradientNormChartOptions {
@@ -66,7 +66,7 @@ export function gradientNormChart(run: RunRecord, options: GradientNormChartOpti
     title: `‖gradient‖₂ (${stat}, log scale)`,
     scale: { type: 'log', domain },
   };
-  const spec = topLevel(title, caption, {
+  const spec = chartSpec(title, caption, {
     layer: [
       {
         data: { values: bands },

@@ -1,7 +1,7 @@
 import { OverfitReportError } from '../errors.js';
 import { colorScale } from '../palette.js';
 import type { Chart, HistogramData, RunRecord } from '../types.js';
-import { chart, tableOf, topLevel } from './base.js';
+import { chart, chartSpec, tableOf } from './base.js';
 import { slug } from './ids.js';
 
 /** A named histogram (`np.histogram` output). */
@@ -92,7 +92,7 @@ export function histogramChart(
             color: { field: 'series', type: 'nominal', title: 'run', scale: colorScale(names) },
           },
         };
-  const spec = topLevel(title, caption, body);
+  const spec = chartSpec(title, caption, body);
   const table = tableOf(
     ['series', 'from', 'to', 'count'],
     rows.map((r) => ({ ...r })),
