@@ -247,7 +247,9 @@ describe('EarlyStopping state and logs', () => {
       bestValue: 0.5,
       restoredBestWeights: true,
     });
-    expect(result.message).toContain('stopped at epoch 2');
+    // Indices from 0, the sentence counts from 1 as training logs do.
+    expect(result.message).toContain('stopped at epoch 3');
+    expect(result.message).toContain('val_loss = 0.5 at epoch 2');
   });
 
   it('round-trips its config', () => {

@@ -62,14 +62,23 @@ export interface EarlyStoppingResult {
   monitor: string;
   direction: 'min' | 'max';
   stopReason: EarlyStoppingReason;
-  /** Epoch at which stopping was signalled; null when training was not stopped. */
+  /**
+   * Epoch index (from 0, as the callbacks' `epoch` argument) at which stopping was signalled;
+   * null when training was not stopped.
+   */
   stoppedEpoch: number | null;
-  /** Epoch of the best value seen; null when no epoch was monitored (or none was finite). */
+  /**
+   * Epoch index (from 0) of the best value seen; null when no epoch was monitored (or none was
+   * finite).
+   */
   bestEpoch: number | null;
   bestValue: number | null;
   /** Whether the best weights were written back into the model at the end of training. */
   restoredBestWeights: boolean;
-  /** One sentence saying what happened. */
+  /**
+   * One sentence saying what happened, for people: its epochs count from 1, as training logs
+   * print them ("epoch 3/10"), so index 2 reads "epoch 3".
+   */
   message: string;
 }
 
@@ -261,19 +270,19 @@ export class EarlyStopping extends MonitorCallback {
     const best =
       this.bestAt === undefined
         ? 'no finite value was seen'
-        : `best ${this.monitor} = ${this.best} at epoch ${this.bestAt}`;
+        : `best ${this.monitor} = ${this.best} at epoch ${this.bestAt + 1}`;
     const restored = this.restored ? '; best weights restored' : '';
     switch (this.reason) {
       case 'notStopped':
         return `not stopped; ${best}${restored}`;
       case 'patience':
-        return `stopped at epoch ${this.stoppedAt}: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs${this.baseline === null ? '' : ` (or did not beat baseline ${this.baseline})`}; ${best}${restored}`;
+        return `stopped at epoch ${this.stoppedAt! + 1}: ${this.monitor} did not improve by more than ${this.minDelta} for ${this.wait} epochs${this.baseline === null ? '' : ` (or did not beat baseline ${this.baseline})`}; ${best}${restored}`;
       case 'threshold':
-        return `stopped at epoch ${this.stoppedAt}: ${this.monitor} reached stopping threshold ${this.stoppingThreshold}; ${best}${restored}`;
+        return `stopped at epoch ${this.stoppedAt! + 1}: ${this.monitor} reached stopping threshold ${this.stoppingThreshold}; ${best}${restored}`;
       case 'divergence':
-        return `stopped at epoch ${this.stoppedAt}: ${this.monitor} crossed divergence threshold ${this.divergenceThreshold}; ${best}${restored}`;
+        return `stopped at epoch ${this.stoppedAt! + 1}: ${this.monitor} crossed divergence threshold ${this.divergenceThreshold}; ${best}${restored}`;
       case 'nonFinite':
-        return `stopped at epoch ${this.stoppedAt}: ${this.monitor} is not finite; ${best}${restored}`;
+        return `stopped at epoch ${this.stoppedAt! + 1}: ${this.monitor} is not finite; ${best}${restored}`;
     }
   }
 }
