@@ -13,7 +13,7 @@ export interface Regularization {
   optimizer: tf.Optimizer;
   penalties: PenaltyTerm[];
   constraints: ParameterConstraint[];
-  loss: LossFn | 'meanSquaredError' | undefined;
+  loss: LossFn | 'softmaxMeanSquaredError' | undefined;
   earlyStopping: EarlyStopping | undefined;
   callbacks: TrainingCallback[];
 }
@@ -48,7 +48,7 @@ export function buildRegularization(config: TrainConfig): Regularization {
     constraints,
     loss:
       config.loss === 'mse'
-        ? 'meanSquaredError'
+        ? 'softmaxMeanSquaredError'
         : config.labelSmoothing !== null && config.labelSmoothing > 0
           ? labelSmoothingLoss(config.labelSmoothing)
           : undefined,

@@ -10,6 +10,8 @@ export {
   resolveLoss,
   softmaxCrossEntropy,
   softmaxCrossEntropyPerSample,
+  softmaxMeanSquaredError,
+  softmaxMeanSquaredErrorPerSample,
 } from './losses.js';
 export type { TrainerArgs } from './options.js';
 export { Trainer } from './trainer.js';

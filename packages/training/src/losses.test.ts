@@ -2,7 +2,21 @@ import { InvalidArgumentError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tolerance } from '../../../test/backend.js';
-import { meanSquaredError, resolveLoss, softmaxCrossEntropy } from './index.js';
+import {
+  meanSquaredError,
+  resolveLoss,
+  softmaxCrossEntropy,
+  softmaxMeanSquaredError,
+  softmaxMeanSquaredErrorPerSample,
+  Trainer,
+} from './index.js';
+import { blobs } from './test-helpers.js';
+
+const softmaxRow = (z: number[]) => {
+  const e = z.map((v) => Math.exp(v - Math.max(...z)));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+};
 
 describe('losses', () => {
   it('softmaxCrossEntropy equals the closed form from logits (one-hot and soft targets)', () => {
@@ -41,6 +55,77 @@ describe('losses', () => {
         ).dataSync()[0]!,
     );
     expect(value).toBeCloseTo((1 + 0 + 0 + 4) / 4, 6);
+  });
+
+  it('softmaxMeanSquaredError: the closed form, its per-sample form, and its gradient', () => {
+    const logits = [
+      [2, 0, -1],
+      [0.5, 0.5, 3],
+    ];
+    const targets = [
+      [1, 0, 0],
+      [0.1, 0.2, 0.7],
+    ];
+    const [B, K] = [2, 3];
+    const p = logits.map(softmaxRow);
+    const perSample = p.map(
+      (row, i) => row.reduce((t, v, k) => t + (v - targets[i]![k]!) ** 2, 0) / K,
+    );
+    // dL/dz_ij = sum_k (2/(B K)) (p_ik - y_ik) p_ik (delta_kj - p_ij)
+    const grad = p.map((row, i) =>
+      row.map((pj, j) =>
+        row.reduce(
+          (t, pk, k) => t + (2 / (B * K)) * (pk - targets[i]![k]!) * pk * ((k === j ? 1 : 0) - pj),
+          0,
+        ),
+      ),
+    );
+    const before = tf.memory().numTensors;
+    const [value, rows, g] = tf.tidy(() => {
+      const [y, z] = [tf.tensor2d(targets), tf.tensor2d(logits)];
+      return [
+        softmaxMeanSquaredError(y, z).dataSync()[0]!,
+        Array.from(softmaxMeanSquaredErrorPerSample(y, z).dataSync()),
+        tf
+          .grad((zz: tf.Tensor) => softmaxMeanSquaredError(y, zz))(z)
+          .arraySync() as number[][],
+      ];
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const mean = (perSample[0]! + perSample[1]!) / B;
+    expect(Math.abs(value - mean)).toBeLessThanOrEqual(tolerance * mean);
+    for (const [i, r] of rows.entries()) expect(r).toBeCloseTo(perSample[i]!, 5);
+    for (const [i, v] of g.flat().entries()) expect(v).toBeCloseTo(grad.flat()[i]!, 5);
+    expect(resolveLoss('softmaxMeanSquaredError')).toBe(softmaxMeanSquaredError);
+  });
+
+  it('softmaxMeanSquaredError fades on a confident wrong answer where cross-entropy does not', () => {
+    const gradNorm = (loss: typeof softmaxCrossEntropy) =>
+      tf.tidy(() => {
+        const y = tf.tensor2d([[1, 0, 0]]);
+        const g = tf.grad((z: tf.Tensor) => loss(y, z))(tf.tensor2d([[-6, 6, 0]]));
+        return tf.norm(g).dataSync()[0]!;
+      });
+    // p ≈ (6e-6, 0.9975, 0.0025): cross-entropy's gradient p - y has norm ≈ 1.41.
+    expect(gradNorm(softmaxCrossEntropy)).toBeGreaterThan(1.4);
+    expect(gradNorm(softmaxMeanSquaredError)).toBeLessThan(0.01);
+  });
+
+  it('softmaxMeanSquaredError trains a classifier from class ids, with accuracy and macro-F1', async () => {
+    const data = blobs(20, 3, 4);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] })] });
+    const trainer = new Trainer({
+      model,
+      optimizer: tf.train.adam(0.05),
+      loss: 'softmaxMeanSquaredError',
+      seed: 1,
+    });
+    const h = await trainer.fit(data, { epochs: 20, batchSize: 10, validationData: data });
+    expect(h.history.loss!.at(-1)!).toBeLessThan(h.history.loss![0]!);
+    expect(h.history.valAccuracy!.at(-1)).toBeGreaterThan(0.9);
+    expect(h.history.valMacroF1!.at(-1)).toBeGreaterThan(0.9);
+    tf.dispose(data);
+    model.dispose();
   });
 
   it('resolveLoss: default, names, functions; unknown names throw', () => {

@@ -66,10 +66,30 @@ export function meanSquaredErrorPerSample(yTrue: tf.Tensor, yPred: tf.Tensor): t
   });
 }
 
+/**
+ * Mean squared error of the softmax probabilities against one-hot / soft targets, from
+ * **logits**: `L = (1/(B K)) * sum_i sum_k (softmax(z_i)_k - y_ik)^2`. This is Keras' `'mse'`
+ * on a softmax output layer (and what the course compares cross-entropy with): its gradient
+ * `dL/dz_i = (2/(B K)) * J_softmax(z_i)^T (p_i - y_i)` fades as the softmax saturates, even on a
+ * confident wrong answer, where cross-entropy's `(p_i - y_i) / B` does not.
+ *
+ * @example
+ * const loss = softmaxMeanSquaredError(tf.oneHot(ids, 10), logits);
+ */
+export function softmaxMeanSquaredError(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.squaredDifference(tf.softmax(logits), yTrue)) as tf.Scalar);
+}
+
+/** {@link softmaxMeanSquaredError} per sample, `[B]`: `l_i = (1/K) sum_k (p_ik - y_ik)^2`. */
+export function softmaxMeanSquaredErrorPerSample(yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => tf.mean(tf.squaredDifference(tf.softmax(logits), yTrue), -1) as tf.Tensor1D);
+}
+
 const LOSSES: Record<LossName, MeanLossFn> = {
   softmaxCrossEntropy,
   categoricalCrossEntropy,
   meanSquaredError,
+  softmaxMeanSquaredError,
 };
 
 /** The per-sample form of each built-in loss. */
@@ -77,6 +97,7 @@ const PER_SAMPLE = new Map<LossFn | MeanLossFn, PerSampleLossFn>([
   [softmaxCrossEntropy, softmaxCrossEntropyPerSample],
   [categoricalCrossEntropy, categoricalCrossEntropyPerSample],
   [meanSquaredError, meanSquaredErrorPerSample],
+  [softmaxMeanSquaredError, softmaxMeanSquaredErrorPerSample],
 ]);
 
 /** A loss giving one value per sample, `[B]` (what class weights need). */

@@ -29,7 +29,7 @@ import {
   resolveDiagnostics,
 } from './diagnostics/options.js';
 import { METRIC_KEYS } from './history.js';
-import { resolveLoss, softmaxCrossEntropy } from './losses.js';
+import { resolveLoss, softmaxCrossEntropy, softmaxMeanSquaredError } from './losses.js';
 import type {
   FitData,
   FitOptions,
@@ -48,12 +48,14 @@ export interface TrainerArgs {
   optimizer: tf.Optimizer;
   /**
    * Default `'softmaxCrossEntropy'` (from logits, one-hot / soft targets); a model whose output
-   * layer applies softmax is refused with it: use `'categoricalCrossEntropy'` (probabilities).
+   * layer applies softmax is refused with it (and with `'softmaxMeanSquaredError'`): use
+   * `'categoricalCrossEntropy'` (or `'meanSquaredError'`) on its probabilities.
    */
   loss?: LossName | LossFn;
   /**
-   * Class count K. Needed for class-id targets and validation metrics; with the default loss
-   * it is taken from the model's output width when left out.
+   * Class count K. Needed for class-id targets and validation metrics; with a classification loss
+   * (the default, `'softmaxMeanSquaredError'`, `'categoricalCrossEntropy'`) it is taken from the
+   * model's output width when left out.
    */
   numClasses?: number;
   /** Cost penalties; each sees the parameters its `select` picks (default: regularized-by-default ones). */
@@ -235,19 +237,32 @@ function appliesSoftmax(layer: LayerLike): boolean {
 }
 
 /**
- * The logits loss on a softmax output would apply softmax twice: training still runs, but the
+ * A logits loss on a softmax output would apply softmax twice: training still runs, but the
  * gradients shrink and the model learns slowly or not at all. Refuse it with the fix.
  */
 function checkLogitsOutput(model: LayersModel, loss: MeanLossFn): void {
-  if (loss !== softmaxCrossEntropy) return;
+  const fix = LOGITS_LOSSES.get(loss);
+  if (fix === undefined) return;
   const layer = outputLayer(model);
   if (layer === undefined || !appliesSoftmax(layer)) return;
   throw new InvalidArgumentError(
     'model',
     `a model whose output layer '${layer.name}' applies softmax`,
-    "a model that outputs logits for loss 'softmaxCrossEntropy' (the default; softmax would be applied twice): give the output layer activation 'linear', or pass loss: 'categoricalCrossEntropy' to train on its probabilities",
+    `a model that outputs logits for loss ${fix.name} (softmax would be applied twice): give the output layer activation 'linear', or pass loss: '${fix.onProbabilities}' to train on its probabilities`,
   );
 }
+
+/** The built-in losses that take logits, and their counterpart on probabilities. */
+const LOGITS_LOSSES = new Map<MeanLossFn, { name: string; onProbabilities: LossName }>([
+  [
+    softmaxCrossEntropy,
+    { name: "'softmaxCrossEntropy', the default", onProbabilities: 'categoricalCrossEntropy' },
+  ],
+  [
+    softmaxMeanSquaredError,
+    { name: "'softmaxMeanSquaredError'", onProbabilities: 'meanSquaredError' },
+  ],
+]);
 
 function resolveMetrics(value: unknown): ResolvedMetric[] {
   const metrics = checkList<StreamingMetric>(
@@ -303,6 +318,7 @@ export function resolveTrainerArgs(args: TrainerArgs): ResolvedArgs {
   const classification =
     args.loss === undefined ||
     args.loss === 'softmaxCrossEntropy' ||
+    args.loss === 'softmaxMeanSquaredError' ||
     args.loss === 'categoricalCrossEntropy' ||
     numClasses !== undefined;
   if (numClasses !== undefined && outputDim !== undefined && numClasses !== outputDim) {

@@ -107,6 +107,9 @@ describe('a softmax output with the logits loss', () => {
         expect(make).toThrow(InvalidArgumentError);
         expect(make).toThrow(/activation 'linear'.*categoricalCrossEntropy.*applies softmax/);
       }
+      const mse = () =>
+        new Trainer({ model, optimizer: tf.train.sgd(0.1), loss: 'softmaxMeanSquaredError' });
+      expect(mse).toThrow(/softmaxMeanSquaredError.*activation 'linear'.*'meanSquaredError'/);
       model.dispose();
     }
   });

@@ -13,10 +13,15 @@ export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar | Tensor1D;
 export type MeanLossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
 /**
- * Names of the built-in losses (see {@link resolveLoss}): `softmaxCrossEntropy` takes logits,
- * `categoricalCrossEntropy` probabilities (a softmax output layer), `meanSquaredError` anything.
+ * Names of the built-in losses (see {@link resolveLoss}): `softmaxCrossEntropy` and
+ * `softmaxMeanSquaredError` take logits, `categoricalCrossEntropy` probabilities (a softmax
+ * output layer), `meanSquaredError` anything.
  */
-export type LossName = 'softmaxCrossEntropy' | 'categoricalCrossEntropy' | 'meanSquaredError';
+export type LossName =
+  | 'softmaxCrossEntropy'
+  | 'softmaxMeanSquaredError'
+  | 'categoricalCrossEntropy'
+  | 'meanSquaredError';
 
 /** What a {@link LossHook} sees, inside the gradient tape of one step. */
 export interface LossHookContext {

@@ -159,6 +159,8 @@ describe('runConfiguration', () => {
         expect(tf.memory().numTensors, argv.join(' ')).toBe(before);
         expect(run.status, argv.join(' ')).toBe('complete');
         expect(Number.isFinite(run.test?.loss), argv.join(' ')).toBe(true);
+        // --loss mse is on the softmax probabilities: sum_k (p_k - y_k)^2 <= 2 per sample, / K.
+        if (argv.includes('mse')) expect(run.test!.loss).toBeLessThanOrEqual(2 / 10);
       }
     } finally {
       data.dispose();
