@@ -43,7 +43,7 @@ export type ChartRequest =
       layer: string;
     }
   | { kind: 'report'; id: number; title: string; runs: RunRecord[] }
-  | { kind: 'svgs'; id: number };
+  | { kind: 'images'; id: number };
 
 export type ChartReply =
   | {
@@ -58,15 +58,23 @@ export type ChartReply =
       error?: string;
     }
   | { kind: 'report'; id: number; html?: string; error?: string }
-  | { kind: 'svgs'; id: number; svgs?: { target: string; svg: string }[]; error?: string };
+  | { kind: 'images'; id: number; images?: ChartImage[]; error?: string };
+
+/** One chart of the page, exported: SVG (vector, Vega's SVG renderer) and PNG. */
+export interface ChartImage {
+  /** The figure's id on the page. */
+  target: string;
+  svg: string;
+  png: Blob;
+}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The chart drawn by Vega's canvas renderer at `scale` device pixels per CSS pixel. */
-async function renderBitmap(
+/** The chart drawn by Vega's canvas renderer at `scale` device pixels per CSS pixel, on white. */
+async function drawChart(
   chart: Chart,
   scale: number,
-): Promise<{ bitmap: ImageBitmap; width: number }> {
+): Promise<{ canvas: OffscreenCanvas; width: number }> {
   const view = new View(parse(compile(chart.spec as Parameters<typeof compile>[0]).spec), {
     renderer: 'none',
   });
@@ -82,15 +90,33 @@ async function renderBitmap(
     context.fillStyle = '#fff';
     context.fillRect(0, 0, canvas.width, canvas.height);
     await view.toCanvas(scale, { externalContext: context } as never);
-    return { bitmap: canvas.transferToImageBitmap(), width };
+    return { canvas, width };
   } finally {
     view.finalize();
   }
 }
 
+/** The chart as the page shows it: an ImageBitmap (moved, not copied) and its CSS width. */
+async function renderBitmap(
+  chart: Chart,
+  scale: number,
+): Promise<{ bitmap: ImageBitmap; width: number }> {
+  const { canvas, width } = await drawChart(chart, scale);
+  return { bitmap: canvas.transferToImageBitmap(), width };
+}
+
+/** Device pixels per CSS pixel of an exported PNG (sharp on a high-density screen or a slide). */
+const PNG_SCALE = 2;
+
+/** The chart as a PNG file. */
+async function renderPng(chart: Chart): Promise<Blob> {
+  const { canvas } = await drawChart(chart, PNG_SCALE);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
 /** Figure id → JSON of the chart last drawn there: an unchanged chart is not drawn again. */
 const drawn = new Map<string, string>();
-/** Figure id → the chart it shows (for the SVG export). */
+/** Figure id → the chart it shows (for the SVG and PNG export). */
 const current = new Map<string, Chart>();
 /** Figure id → the newest chart asked for it: a newer plan replaces one not yet drawn. */
 const queue = new Map<string, { seq: number; scale: number; chart: Chart | null }>();
@@ -155,12 +181,13 @@ self.onmessage = async (event: MessageEvent<ChartRequest>) => {
       const html = await renderHtmlReport({ title: request.title, runs: request.runs });
       self.postMessage({ kind: 'report', id: request.id, html } satisfies ChartReply);
     } else {
-      const svgs = [];
-      for (const [target, chart] of current) svgs.push({ target, svg: await renderSvg(chart) });
-      self.postMessage({ kind: 'svgs', id: request.id, svgs } satisfies ChartReply);
+      const images: ChartImage[] = [];
+      for (const [target, chart] of current)
+        images.push({ target, svg: await renderSvg(chart), png: await renderPng(chart) });
+      self.postMessage({ kind: 'images', id: request.id, images } satisfies ChartReply);
     }
   } catch (error) {
-    if (request.kind !== 'report' && request.kind !== 'svgs') throw error;
+    if (request.kind !== 'report' && request.kind !== 'images') throw error;
     self.postMessage({
       kind: request.kind,
       id: request.id,

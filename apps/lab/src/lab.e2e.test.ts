@@ -377,6 +377,45 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     expectResponsive(responsiveness);
     await page.screenshot({ path: docsScreenshot('lab-compare.png'), fullPage: true });
 
+    // Export: the shown runs as JSON, every chart as SVG and as PNG, the HTML report.
+    const files = new Map<string, string>();
+    page.on('download', async (d) => files.set(d.suggestedFilename(), (await d.path())!));
+    await page.getByRole('button', { name: 'Export run' }).click();
+    const kinds = () => {
+      const names = [...files.keys()];
+      return ['.json', '.html', '.svg', '.png'].map((ext) => names.filter((n) => n.endsWith(ext)));
+    };
+    await expect
+      .poll(() => kinds().map((k) => k.length > 0), { timeout: 30_000 })
+      .toEqual([true, true, true, true]);
+    await page.waitForTimeout(1000); // the rest of the charts' files
+    const [json, html, svgs, pngs] = kinds() as [string[], string[], string[], string[]];
+    expect(json).toHaveLength(1);
+    expect(html).toHaveLength(1);
+    const figures = (names: string[], ext: string) =>
+      names.map((n) => n.replace(/^overfit-lab-[0-9T-]+-/, '').replace(ext, '')).sort();
+    expect(figures(pngs, '.png')).toEqual(figures(svgs, '.svg'));
+    for (const id of ['loss-chart', 'f1-chart', 'gap-chart', 'grad-chart', 'cm-chart'])
+      expect(figures(svgs, '.svg')).toContain(id);
+    const exported = JSON.parse(readFileSync(files.get(json[0]!)!, 'utf8')) as {
+      runs: { name: string }[];
+    };
+    expect(exported.runs.map((r) => r.name)).toEqual([
+      'none',
+      'L1 0.001',
+      'L2 0.01',
+      'dropout 0.15',
+    ]);
+    for (const name of svgs)
+      expect(readFileSync(files.get(name)!, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    for (const name of pngs) {
+      const png = readFileSync(files.get(name)!);
+      expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+      // IHDR: twice the CSS size of a chart, at least a few hundred pixels wide.
+      expect(png.readUInt32BE(16)).toBeGreaterThan(400);
+    }
+    expect(readFileSync(files.get(html[0]!)!, 'utf8')).toContain('dropout 0.15');
+
     // A fresh page in the same profile: the gzip'd files come from the Cache API, not the server.
     const before = requests.filter((p) => p.endsWith('.gz')).length;
     expect(before - gzBefore).toBe(4); // once per profile, whatever the number of runs

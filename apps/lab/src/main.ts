@@ -18,8 +18,8 @@ import { buildForm, readRaw, showErrors, writeRaw } from './form.js';
 import type { FromWorker, RunSpec, ToWorker } from './protocol.js';
 import type { RunRecord } from './record.js';
 import {
+  chartImages,
   chartRuns,
-  chartSvgs,
   drawCharts,
   htmlReport,
   renderClassReport,
@@ -437,8 +437,10 @@ $('#f-backend').addEventListener('change', () => {
 });
 
 // ---- export ----
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name: string, type: string, content: string | Blob): void {
+  const url = URL.createObjectURL(
+    content instanceof Blob ? content : new Blob([content], { type }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -454,8 +456,11 @@ buttons.export.addEventListener('click', () => {
   const failed = (error: unknown) => {
     status.textContent = `export: ${error instanceof Error ? error.message : String(error)}`;
   };
-  chartSvgs().then((svgs) => {
-    for (const { target, svg } of svgs) download(`${base}-${target}.svg`, 'image/svg+xml', svg);
+  chartImages().then((images) => {
+    for (const { target, svg, png } of images) {
+      download(`${base}-${target}.svg`, 'image/svg+xml', svg);
+      download(`${base}-${target}.png`, 'image/png', png);
+    }
   }, failed);
   htmlReport(`overfit lab: ${runs.map((r) => r.name).join(', ')}`, runs).then(
     (html) => download(`${base}.html`, 'text/html', html),

@@ -12,7 +12,7 @@ import {
   formatCell,
   renderTableHtml,
 } from '@overfit/report';
-import type { ChartMeta, ChartReply, ChartRequest } from './chart-worker.js';
+import type { ChartImage, ChartMeta, ChartReply, ChartRequest } from './chart-worker.js';
 import { healthBadge } from './health.js';
 import type { RunRecord } from './record.js';
 
@@ -125,7 +125,7 @@ type ExportReply = Exclude<ChartReply, { kind: 'chart' }>;
 const exports = new Map<number, (reply: ExportReply) => void>();
 let exportId = 0;
 
-function ask(request: Extract<ChartRequest, { kind: 'report' | 'svgs' }>): Promise<ExportReply> {
+function ask(request: Extract<ChartRequest, { kind: 'report' | 'images' }>): Promise<ExportReply> {
   return new Promise((resolve, reject) => {
     exports.set(request.id, (reply) =>
       reply.error === undefined ? resolve(reply) : reject(new Error(reply.error)),
@@ -140,10 +140,10 @@ export async function htmlReport(title: string, runs: RunRecord[]): Promise<stri
   return reply.kind === 'report' ? reply.html! : '';
 }
 
-/** Every chart on the page as SVG (renderSvg, in the chart worker), by figure id. */
-export async function chartSvgs(): Promise<{ target: string; svg: string }[]> {
-  const reply = await ask({ kind: 'svgs', id: ++exportId });
-  return reply.kind === 'svgs' ? reply.svgs! : [];
+/** Every chart on the page as SVG (renderSvg) and PNG (Vega's canvas), made in the chart worker. */
+export async function chartImages(): Promise<ChartImage[]> {
+  const reply = await ask({ kind: 'images', id: ++exportId });
+  return reply.kind === 'images' ? reply.images! : [];
 }
 
 /** The health badge of the run's last epoch (the Trainer's healthFlags on per-layer norms). */
