@@ -18,16 +18,18 @@ const softmaxRow = (z: number[]) => {
   return e.map((v) => v / sum);
 };
 
+/** Two rows of logits with a one-hot and a soft (e.g. smoothed) target. */
+const logits = [
+  [2, 0, -1],
+  [0.5, 0.5, 3],
+];
+const targets = [
+  [1, 0, 0],
+  [0.1, 0.2, 0.7],
+];
+
 describe('losses', () => {
   it('softmaxCrossEntropy equals the closed form from logits (one-hot and soft targets)', () => {
-    const logits = [
-      [2, 0, -1],
-      [0.5, 0.5, 3],
-    ];
-    const targets = [
-      [1, 0, 0],
-      [0.1, 0.2, 0.7],
-    ];
     // -sum_k y_k (z_k - log sum_j exp z_j), averaged over rows, computed on the host.
     const expected =
       logits.reduce((s, z, i) => {
@@ -58,14 +60,6 @@ describe('losses', () => {
   });
 
   it('softmaxMeanSquaredError: the closed form, its per-sample form, and its gradient', () => {
-    const logits = [
-      [2, 0, -1],
-      [0.5, 0.5, 3],
-    ];
-    const targets = [
-      [1, 0, 0],
-      [0.1, 0.2, 0.7],
-    ];
     const [B, K] = [2, 3];
     const p = logits.map(softmaxRow);
     const perSample = p.map(
