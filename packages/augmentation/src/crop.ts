@@ -104,8 +104,20 @@ function roundHalfEven(v: number): number {
 }
 
 /**
+ * torchvision's centre-crop offset along one axis of length `length` for a crop of `crop`:
+ * `round((length - crop) / 2)` (half to even) when the crop fits; when it is larger, the
+ * image is first padded by `floor((crop - length) / 2)` before and the rest after, so the
+ * offset is minus that padding.
+ */
+export function centerCropOffset(length: number, crop: number): number {
+  return crop > length ? -Math.floor((crop - length) / 2) : roundHalfEven((length - crop) / 2);
+}
+
+/**
  * Deterministic centre crop to `size`; pads with `fillValue` where `size` exceeds the image
- * (torchvision `CenterCrop`). Offsets `round((H - h) / 2)` with round-half-to-even.
+ * (torchvision `CenterCrop`): offsets `round((H - h) / 2)` with round-half-to-even where the
+ * crop fits, and where it is larger `floor((h - H) / 2)` rows of padding above (the odd one
+ * below), per axis.
  */
 export class CenterCrop extends GeometricAugmentation<Record<string, never>> {
   readonly name = 'centerCrop';
@@ -127,10 +139,7 @@ export class CenterCrop extends GeometricAugmentation<Record<string, never>> {
     return {};
   }
   inverseMatrices(_params: Record<string, never>, [n, h, w]: BatchShape): Mat3[] {
-    const m = translation(
-      roundHalfEven((w - this.size[1]) / 2),
-      roundHalfEven((h - this.size[0]) / 2),
-    );
+    const m = translation(centerCropOffset(w, this.size[1]), centerCropOffset(h, this.size[0]));
     return Array.from({ length: n }, () => m);
   }
   getOptions(): Record<string, Json> {
