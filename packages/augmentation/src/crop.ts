@@ -11,7 +11,7 @@ import { checkOptions, GeometricAugmentation, type WarpArgs } from './geometric-
 import { type Mat3, translation } from './ops/matrix.js';
 import { resizeBoxes } from './ops/resize.js';
 import { exactly, type Range, toRange } from './ranges.js';
-import { randInt, uniformIn } from './sampling.js';
+import { randInt, roundHalfEven, uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
 
 function checkSize(argument: string, size: unknown): [number, number] {
@@ -96,12 +96,6 @@ export class RandomCrop extends GeometricAugmentation<CropParams> {
  * @example const t = randomCrop({ size: 28, padding: 2 }); // MNIST shift by up to 2 px
  */
 export const randomCrop = (args: RandomCropArgs) => new RandomCrop(args);
-
-/** Python's round-half-to-even, so centre crops match torchvision's offsets. */
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * torchvision's centre-crop offset along one axis of length `length` for a crop of `crop`:

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { policyOps } from './policies.js';
+
+/**
+ * How torchvision 0.14 draws parameters, recorded by fixtures/make_sampling.py: the policies'
+ * magnitude tables, RandomResizedCrop's fallback box, RandomErasing's erase rate.
+ */
+interface Fixture {
+  generator: string;
+  magnitudes: {
+    policy: 'randAugment' | 'trivialAugment';
+    bins: number;
+    height: number;
+    width: number;
+    ops: Record<string, { signed: boolean; values: number[] }>;
+  }[];
+  resizedCropFallback: {
+    height: number;
+    width: number;
+    scale: [number, number];
+    ratio: [number, number];
+    box: [number, number, number, number];
+  }[];
+  erasingRate: {
+    height: number;
+    width: number;
+    scale: [number, number];
+    ratio: [number, number];
+    draws: number;
+    rate: number;
+  }[];
+}
+
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/sampling.json', import.meta.url), 'utf8'),
+) as Fixture;
+
+describe(`torchvision sampling parity (${fixture.generator})`, () => {
+  for (const m of fixture.magnitudes) {
+    it(`${m.policy} magnitudes, ${m.bins} bins, ${m.height}x${m.width}`, () => {
+      const ops = policyOps();
+      // The built-in space, in torchvision's order.
+      expect(ops.slice(0, 14).map((o) => o.op)).toEqual(Object.keys(m.ops));
+      for (const spec of ops.slice(0, 14)) {
+        const want = m.ops[spec.op]!;
+        expect(spec.signed, spec.op).toBe(want.signed);
+        const got = want.values.map((_, bin) =>
+          spec.magnitude({
+            bin,
+            bins: m.bins,
+            height: m.height,
+            width: m.width,
+            wide: m.policy === 'trivialAugment',
+          }),
+        );
+        // torch.linspace is float32: 1e-5 relative.
+        got.forEach((v, bin) => {
+          expect(
+            Math.abs(v - want.values[bin]!),
+            `${spec.op} bin ${bin}: ${v} vs ${want.values[bin]}`,
+          ).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want.values[bin]!)));
+        });
+      }
+    });
+  }
+});
