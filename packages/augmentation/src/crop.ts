@@ -171,7 +171,8 @@ export interface BoxParams {
 
 /**
  * torchvision `RandomResizedCrop`: up to 10 tries for a box of area `scale · H·W` and
- * aspect ratio `ratio` that fits, else a centre crop clamped to `ratio`; the box is resized
+ * aspect ratio `ratio` that fits, else a centre crop clamped to `ratio` (sides rounded half
+ * to even, as Python's `round`: a 5x5 image with ratio `[2, 2.5]` falls back to 2x5); the box is resized
  * to `size` with half-pixel centres (`x_in = left + (x + 0.5)·w/W - 0.5`, clamped to the
  * box, as torchvision's `resized_crop`). No antialiasing. `'nearest'` picks
  * `floor((x + 0.5)·w/W)`, torch's `'nearest-exact'` (torchvision 0.14's `'nearest'` takes
@@ -207,8 +208,9 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
       for (let attempt = 0; attempt < 10 && !box; attempt++) {
         const area = h * w * uniformIn(rng, this.scale);
         const aspect = Math.exp(uniformIn(rng, logRatio));
-        const bw = Math.round(Math.sqrt(area * aspect));
-        const bh = Math.round(Math.sqrt(area / aspect));
+        // Python's round, as torchvision's int(round(...)).
+        const bw = roundHalfEven(Math.sqrt(area * aspect));
+        const bh = roundHalfEven(Math.sqrt(area / aspect));
         if (bw > 0 && bw <= w && bh > 0 && bh <= h)
           box = [randInt(rng, h - bh + 1), randInt(rng, w - bw + 1), bh, bw];
       }
@@ -216,9 +218,9 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
         const inRatio = w / h;
         const [bh, bw] =
           inRatio < this.ratio[0]
-            ? [Math.round(w / this.ratio[0]), w]
+            ? [roundHalfEven(w / this.ratio[0]), w]
             : inRatio > this.ratio[1]
-              ? [h, Math.round(h * this.ratio[1])]
+              ? [h, roundHalfEven(h * this.ratio[1])]
               : [h, w];
         box = [Math.floor((h - bh) / 2), Math.floor((w - bw) / 2), bh, bw];
       }

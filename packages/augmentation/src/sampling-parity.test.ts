@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { Rng } from '@overfit/core';
 import { describe, expect, it } from 'vitest';
+import { randomResizedCrop } from './index.js';
 import { policyOps } from './policies.js';
 
 /**
@@ -62,6 +64,15 @@ describe(`torchvision sampling parity (${fixture.generator})`, () => {
           ).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want.values[bin]!)));
         });
       }
+    });
+  }
+
+  for (const f of fixture.resizedCropFallback) {
+    it(`randomResizedCrop falls back to torchvision's centre box on ${f.height}x${f.width}, ratio [${f.ratio}]`, () => {
+      const t = randomResizedCrop({ size: 4, scale: f.scale, ratio: f.ratio });
+      const p = t.sampleParams([3, f.height, f.width, 1], new Rng(5));
+      for (let i = 0; i < 3; i++)
+        expect([p.top[i], p.left[i], p.height[i], p.width[i]]).toEqual(f.box);
     });
   }
 });
