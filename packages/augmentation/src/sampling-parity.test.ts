@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Rng } from '@overfit/core';
 import { describe, expect, it } from 'vitest';
-import { randomResizedCrop } from './index.js';
+import { randomErasing, randomResizedCrop } from './index.js';
 import { policyOps } from './policies.js';
 
 /**
@@ -73,6 +73,18 @@ describe(`torchvision sampling parity (${fixture.generator})`, () => {
       const p = t.sampleParams([3, f.height, f.width, 1], new Rng(5));
       for (let i = 0; i < 3; i++)
         expect([p.top[i], p.left[i], p.height[i], p.width[i]]).toEqual(f.box);
+    });
+  }
+
+  for (const f of fixture.erasingRate) {
+    it(`randomErasing erases as often as torchvision on ${f.height}x${f.width}, scale [${f.scale}]`, () => {
+      const t = randomErasing({ p: 1, scale: f.scale, ratio: f.ratio });
+      const n = f.draws;
+      const p = t.sampleParams([n, f.height, f.width, 1], new Rng(16));
+      const erased = p.height.filter((hs, i) => hs.length > 0 && hs[0]! > 0 && p.width[i]![0]! > 0);
+      // Both rates are estimates from n draws: 5 standard errors of their difference.
+      const sd = Math.sqrt((2 * f.rate * (1 - f.rate)) / n);
+      expect(Math.abs(erased.length / n - f.rate)).toBeLessThanOrEqual(5 * sd);
     });
   }
 });
