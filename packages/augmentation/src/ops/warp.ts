@@ -48,13 +48,30 @@ export function hasNearestTies(
   inverse: readonly Mat3[],
   [oh, ow]: readonly [number, number],
 ): boolean {
-  const tie = (v: number) => Math.abs(v - Math.floor(v) - 0.5) < 1e-9 * Math.max(1, Math.abs(v));
+  // Coordinates in the warp are float32; 1e-9 px only catches ties exact in double.
+  const near = (v: number) => Math.abs(v - Math.floor(v) - 0.5) < 1e-9;
   for (const m of inverse) {
-    const [a, b, c, d, e, f, g, h, k] = toTransformRow(m).concat(1) as number[];
+    const [a, b, c, d, e, f, g, h, k] = m as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     for (let y = 0; y < oh; y++) {
+      // Along a row the homogeneous coordinates grow by (a, d, g) per pixel.
+      let u = b * y + c;
+      let v = e * y + f;
+      let z = h * y + k;
       for (let x = 0; x < ow; x++) {
-        const z = g! * x + h! * y + k!;
-        if (tie((a! * x + b! * y + c!) / z) || tie((d! * x + e! * y + f!) / z)) return true;
+        if (near(u / z) || near(v / z)) return true;
+        u += a;
+        v += d;
+        z += g;
       }
     }
   }
