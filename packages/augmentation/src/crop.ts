@@ -11,7 +11,7 @@ import { checkOptions, GeometricAugmentation, type WarpArgs } from './geometric-
 import { type Mat3, translation } from './ops/matrix.js';
 import { resizeBoxes } from './ops/resize.js';
 import { exactly, type Range, toRange } from './ranges.js';
-import { randInt, uniformIn } from './sampling.js';
+import { randInt, roundHalfEven, uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
 
 function checkSize(argument: string, size: unknown): [number, number] {
@@ -97,15 +97,21 @@ export class RandomCrop extends GeometricAugmentation<CropParams> {
  */
 export const randomCrop = (args: RandomCropArgs) => new RandomCrop(args);
 
-/** Python's round-half-to-even, so centre crops match torchvision's offsets. */
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+/**
+ * torchvision's centre-crop offset along one axis of length `length` for a crop of `crop`:
+ * `round((length - crop) / 2)` (half to even) when the crop fits; when it is larger, the
+ * image is first padded by `floor((crop - length) / 2)` before and the rest after, so the
+ * offset is minus that padding.
+ */
+export function centerCropOffset(length: number, crop: number): number {
+  return crop > length ? -Math.floor((crop - length) / 2) : roundHalfEven((length - crop) / 2);
 }
 
 /**
  * Deterministic centre crop to `size`; pads with `fillValue` where `size` exceeds the image
- * (torchvision `CenterCrop`). Offsets `round((H - h) / 2)` with round-half-to-even.
+ * (torchvision `CenterCrop`): offsets `round((H - h) / 2)` with round-half-to-even where the
+ * crop fits, and where it is larger `floor((h - H) / 2)` rows of padding above (the odd one
+ * below), per axis.
  */
 export class CenterCrop extends GeometricAugmentation<Record<string, never>> {
   readonly name = 'centerCrop';
@@ -127,10 +133,7 @@ export class CenterCrop extends GeometricAugmentation<Record<string, never>> {
     return {};
   }
   inverseMatrices(_params: Record<string, never>, [n, h, w]: BatchShape): Mat3[] {
-    const m = translation(
-      roundHalfEven((w - this.size[1]) / 2),
-      roundHalfEven((h - this.size[0]) / 2),
-    );
+    const m = translation(centerCropOffset(w, this.size[1]), centerCropOffset(h, this.size[0]));
     return Array.from({ length: n }, () => m);
   }
   getOptions(): Record<string, Json> {
@@ -168,7 +171,8 @@ export interface BoxParams {
 
 /**
  * torchvision `RandomResizedCrop`: up to 10 tries for a box of area `scale · H·W` and
- * aspect ratio `ratio` that fits, else a centre crop clamped to `ratio`; the box is resized
+ * aspect ratio `ratio` that fits, else a centre crop clamped to `ratio` (sides rounded half
+ * to even, as Python's `round`: a 5x5 image with ratio `[2, 2.5]` falls back to 2x5); the box is resized
  * to `size` with half-pixel centres (`x_in = left + (x + 0.5)·w/W - 0.5`, clamped to the
  * box, as torchvision's `resized_crop`). No antialiasing. `'nearest'` picks
  * `floor((x + 0.5)·w/W)`, torch's `'nearest-exact'` (torchvision 0.14's `'nearest'` takes
@@ -204,8 +208,9 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
       for (let attempt = 0; attempt < 10 && !box; attempt++) {
         const area = h * w * uniformIn(rng, this.scale);
         const aspect = Math.exp(uniformIn(rng, logRatio));
-        const bw = Math.round(Math.sqrt(area * aspect));
-        const bh = Math.round(Math.sqrt(area / aspect));
+        // Python's round, as torchvision's int(round(...)).
+        const bw = roundHalfEven(Math.sqrt(area * aspect));
+        const bh = roundHalfEven(Math.sqrt(area / aspect));
         if (bw > 0 && bw <= w && bh > 0 && bh <= h)
           box = [randInt(rng, h - bh + 1), randInt(rng, w - bw + 1), bh, bw];
       }
@@ -213,9 +218,9 @@ export class RandomResizedCrop extends GeometricAugmentation<BoxParams> {
         const inRatio = w / h;
         const [bh, bw] =
           inRatio < this.ratio[0]
-            ? [Math.round(w / this.ratio[0]), w]
+            ? [roundHalfEven(w / this.ratio[0]), w]
             : inRatio > this.ratio[1]
-              ? [h, Math.round(h * this.ratio[1])]
+              ? [h, roundHalfEven(h * this.ratio[1])]
               : [h, w];
         box = [Math.floor((h - bh) / 2), Math.floor((w - bw) / 2), bh, bw];
       }

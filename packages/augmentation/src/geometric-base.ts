@@ -14,7 +14,10 @@ import {
 export interface WarpArgs {
   /** Probability that an image is transformed (others pass through exactly). */
   p?: number;
-  /** Default `'bilinear'`. */
+  /**
+   * Default `'bilinear'`. `'nearest'` rounds a coordinate half-way between two pixels to the
+   * even one, as torchvision's `grid_sample`.
+   */
   interpolation?: Interpolation;
   /**
    * How pixels mapped from outside the image are filled (TensorFlow's modes); default

@@ -82,7 +82,7 @@ function oursInTorchvisionTerms(c: ParityCase, x: tf.Tensor4D): tf.Tensor {
 }
 
 describe(`torchvision parity (${fixture.generator})`, () => {
-  it('covers every deterministic transform on gray 28x28 and RGB 16x16 inputs', () => {
+  it('covers every deterministic transform on gray 28x28 and RGB 16x16 inputs (and odd, non-square ones)', () => {
     const factories = new Set(fixture.cases.map((c) => c.factory));
     for (const name of [
       'rotate',
@@ -112,7 +112,7 @@ describe(`torchvision parity (${fixture.generator})`, () => {
     ])
       expect(factories.has(name), name).toBe(true);
     const shapes = new Set(Object.values(fixture.inputs).map((i) => i.shape.join('x')));
-    expect([...shapes].sort()).toEqual(['16x16x3', '28x28x1']);
+    expect([...shapes].sort()).toEqual(['12x19x3', '15x9x1', '16x16x3', '28x28x1']);
   });
 
   for (const c of fixture.cases) {

@@ -232,7 +232,7 @@ describe('identity and probability', () => {
     expect(() => gaussianBlur({ kernelSize: 4 })).toThrow(
       'kernelSize must be an odd positive integer, got 4',
     );
-    expect(() => posterize({ bits: 9 })).toThrow(/bits must be an integer in \[1, 8\]/);
+    expect(() => posterize({ bits: 9 })).toThrow(/bits must be an integer in \[0, 8\]/);
     expect(() => gamma({ factor: 1 })).toThrow(/gamma range above 0/);
     expect(() => brightness({} as never)).toThrow(/brightness.factor must be given/);
     expect(() => gaussianBlur({ kernelSize: 13 }).sampleParams([1, 5, 5, 1], new Rng(1))).toThrow(

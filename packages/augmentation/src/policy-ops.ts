@@ -10,6 +10,7 @@ import { perImage } from './ops/color.js';
 import { equalizeImages } from './ops/histogram.js';
 import { about, invert, type Mat3, rotation, shearing, translation } from './ops/matrix.js';
 import { type Interpolation, warpProjective } from './ops/warp.js';
+import { roundHalfEven } from './sampling.js';
 
 /** Where a magnitude is drawn: torchvision's standard (RandAugment) or wide (TrivialAugment) space. */
 export interface MagnitudeContext {
@@ -152,7 +153,8 @@ export const POLICY_OP_SPECS = {
     op: 'posterize',
     rank: 10,
     signed: false,
-    magnitude: (at) => 8 - Math.round(at.bin / ((at.bins - 1) / (at.wide ? 6 : 4))),
+    // torch.round: half-way bins round to even (9 bins: bin 1 keeps 8 bits, not 7).
+    magnitude: (at) => 8 - roundHalfEven(at.bin / ((at.bins - 1) / (at.wide ? 6 : 4))),
     apply: (x, m) => {
       const levels = perImage(m.map((bits) => 2 ** bits));
       return tf.div(tf.minimum(tf.floor(tf.mul(x, levels)), tf.sub(levels, 1)), levels);

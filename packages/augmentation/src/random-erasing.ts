@@ -12,7 +12,7 @@ import {
 import { checkOptions } from './geometric-base.js';
 import { type Boxes, boxMask, checkFill, type Fill, fillBoxes } from './ops/boxes.js';
 import { exactly, type Range, type RangeArg, toRange } from './ranges.js';
-import { randInt, uniformIn } from './sampling.js';
+import { randInt, roundHalfEven, uniformIn } from './sampling.js';
 import { registerTransform } from './transform-registry.js';
 
 /** Where each image is erased (K boxes per image; empty lists: untouched) and the noise seed. */
@@ -49,8 +49,9 @@ export interface RandomErasingArgs {
 
 /**
  * torchvision `RandomErasing` (Zhong et al. 2017): with probability `p`, up to 10 tries for
- * a box of area `scale · H·W` and aspect `ratio` strictly inside the image; if none fits the
- * image is left as it is.
+ * a box of area `scale · H·W` and aspect `ratio` (sides rounded half to even) smaller than the
+ * image; if none fits the image is left as it is. As in torchvision, a try whose box rounds
+ * to zero rows or columns fits and ends the search: that image is not erased.
  */
 export class RandomErasing extends BoxAugmentation {
   readonly name = 'randomErasing';
@@ -68,13 +69,15 @@ export class RandomErasing extends BoxAugmentation {
     const logRatio: Range = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
     for (const on of drawMask(n, this.p, rng)) {
       let box: number[] | null = null;
-      for (let attempt = 0; on && attempt < 10 && !box; attempt++) {
+      for (let attempt = 0; on && attempt < 10; attempt++) {
         const area = h * w * uniformIn(rng, this.scale);
         const aspect = Math.exp(uniformIn(rng, logRatio));
-        const bh = Math.round(Math.sqrt(area * aspect));
-        const bw = Math.round(Math.sqrt(area / aspect));
-        if (bh < h && bw < w && bh > 0 && bw > 0)
-          box = [randInt(rng, h - bh + 1), randInt(rng, w - bw + 1), bh, bw];
+        const bh = roundHalfEven(Math.sqrt(area * aspect));
+        const bw = roundHalfEven(Math.sqrt(area / aspect));
+        if (!(bh < h && bw < w)) continue;
+        // torchvision accepts a box that rounds to nothing and erases nothing: it ends the tries.
+        if (bh > 0 && bw > 0) box = [randInt(rng, h - bh + 1), randInt(rng, w - bw + 1), bh, bw];
+        break;
       }
       out.top.push(box ? [box[0]!] : []);
       out.left.push(box ? [box[1]!] : []);

@@ -42,3 +42,12 @@ export function uniformIn(rng: Rng, range: readonly [number, number]): number {
 export function randInt(rng: Rng, n: number): number {
   return Math.floor(rng.uniform() * n);
 }
+
+/**
+ * Python's `round` (and `torch.round`): half-way values go to the even integer, so sizes and
+ * offsets computed as torchvision computes them come out the same (`round(2.5) = 2`).
+ */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

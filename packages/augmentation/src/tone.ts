@@ -91,12 +91,13 @@ export function solarize(args: { threshold?: number; p?: number } = {}): MaskedO
   });
 }
 /**
- * Posterize to `bits` bits: `floor(x · 2^bits) / 2^bits` (torchvision v2 on floats), p default 0.5.
+ * Posterize to `bits` bits (0 to 8, as torchvision): `floor(x · 2^bits) / 2^bits` (torchvision
+ * v2 on floats; 0 bits gives black), p default 0.5.
  *
  * @example const t = posterize({ bits: 4 });
  */
 export function posterize(args: { bits?: number; p?: number } = {}): MaskedOp {
-  const bits = checkInteger('bits', args?.bits ?? 4, { min: 1, max: 8 });
+  const bits = checkInteger('bits', args?.bits ?? 4, { min: 0, max: 8 });
   return masked('posterize', args, ['bits'], 0.5, (x) => posterizeImages(x, bits), { bits });
 }
 /**

@@ -48,14 +48,14 @@ function histograms(levels: tf.Tensor2D): tf.Tensor2D {
  * Histogram equalization of every image and channel (PIL's / torchvision's `equalize`):
  * `step = floor((count - count of the top level) / 255)`,
  * `lut[i] = min(255, floor((cumsum_{<i} + floor(step / 2)) / step))`; a channel with
- * `step = 0` is left as it is. Output `lut[level] / 255`.
+ * `step = 0` keeps its levels. Output `lut[level] / 255` with `level = floor(x · 255.999)`
+ * (torchvision v2 on float images: to uint8 and back).
  */
 export function equalizeImages(x: tf.Tensor4D): tf.Tensor4D {
   const [, h, w] = x.shape;
   return tf.tidy(() => {
     const levels = toLevelRows(x);
     const hist = histograms(levels);
-    const rows = hist.shape[0];
     // Count of the top level present. Not through oneHot: tfjs-backend-wasm 4.22's OneHot
     // ignores dtype 'float32' (it writes int32 bits: 1 reads as 1.4e-45).
     const isTop = tf.cast(tf.equal(levels, tf.max(levels, 1, true)), 'float32');
@@ -67,12 +67,14 @@ export function equalizeImages(x: tf.Tensor4D): tf.Tensor4D {
       tf.floor(tf.div(tf.add(before, tf.floor(tf.div(step, 2))), safeStep)),
       255,
     );
-    const mapped = tf.div(applyLut(levels, lut as tf.Tensor2D), 255);
-    const original = tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [rows, h * w]);
-    return fromRows(
-      tf.where(tf.broadcastTo(tf.greater(step, 0), mapped.shape), mapped, original),
-      x.shape,
+    // A channel with step 0 keeps its levels: torchvision v2 equalizes floats as uint8 and
+    // converts back, so such a channel comes out as `level / 255`, not as it went in.
+    const lutOrIdentity = tf.where(
+      tf.broadcastTo(tf.greater(step, 0), lut.shape),
+      lut,
+      tf.range(0, 256, 1, 'float32'),
     );
+    return fromRows(tf.div(applyLut(levels, lutOrIdentity as tf.Tensor2D), 255), x.shape);
   });
 }
 

@@ -3,7 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectNoLeak, ramp } from '../test-utils.js';
 import { about, chain, invert, rotation, scaling, shearing, translation } from './matrix.js';
-import { type FillMode, type Interpolation, sampleAt, warpProjective } from './warp.js';
+import {
+  type FillMode,
+  hasNearestTies,
+  type Interpolation,
+  sampleAt,
+  warpProjective,
+} from './warp.js';
 
 function randomMatrices(n: number, h: number, w: number, rng: Rng) {
   return Array.from({ length: n }, () =>
@@ -97,6 +103,20 @@ describe('warpProjective', () => {
     const expected = [3, 2, 1, 0, 0, 1, 2, 3, 4, 5, 5, 4, 3, 2];
     expect(Array.from(await warpProjective(x, shift, options).data())).toEqual(expected);
     expect(Array.from(await warpProjective(x, shift, options, 'gather').data())).toEqual(expected);
+    x.dispose();
+  });
+
+  it('breaks nearest-neighbour ties to the even pixel on every path (torchvision grid_sample)', async () => {
+    const x = tf.tensor4d([0, 1, 2, 3, 4, 5, 6, 7], [1, 1, 8, 1]);
+    const half = [invert(translation(0.5, 0))]; // out(x) = in(x - 0.5): every pixel a tie
+    expect(hasNearestTies(half, [1, 8])).toBe(true);
+    expect(hasNearestTies(randomMatrices(3, 7, 9, new Rng(11)), [7, 9])).toBe(false);
+    const options = { interpolation: 'nearest', fillMode: 'constant', fillValue: 0 } as const;
+    // torch: F.affine(x, translate=[0.5, 0], interpolation=NEAREST) on this row.
+    const expected = [0, 0, 2, 2, 4, 4, 6, 6];
+    expect(Array.from(await warpProjective(x, half, options).data())).toEqual(expected);
+    expect(Array.from(await warpProjective(x, half, options, 'gather').data())).toEqual(expected);
+    expectNoLeak(() => warpProjective(x, half, options));
     x.dispose();
   });
 

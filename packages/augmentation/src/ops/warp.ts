@@ -39,17 +39,64 @@ export function warpPath(fillMode: FillMode = 'constant'): WarpPath {
 }
 
 /**
+ * Whether some output pixel of `[oh, ow]` maps onto an input coordinate exactly halfway
+ * between two pixels (a nearest-neighbour tie) under one of the `inverse` matrices: a zoom
+ * out by 2 about the centre, a half-pixel shift. torchvision (`grid_sample`) breaks such ties
+ * to the even pixel; the Transform kernels round them up (cpu) or away from zero (wasm).
+ */
+export function hasNearestTies(
+  inverse: readonly Mat3[],
+  [oh, ow]: readonly [number, number],
+): boolean {
+  // Coordinates in the warp are float32; 1e-9 px only catches ties exact in double.
+  const near = (v: number) => Math.abs(v - Math.floor(v) - 0.5) < 1e-9;
+  for (const m of inverse) {
+    const [a, b, c, d, e, f, g, h, k] = m as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    for (let y = 0; y < oh; y++) {
+      // Along a row the homogeneous coordinates grow by (a, d, g) per pixel.
+      let u = b * y + c;
+      let v = e * y + f;
+      let z = h * y + k;
+      for (let x = 0; x < ow; x++) {
+        if (near(u / z) || near(v / z)) return true;
+        u += a;
+        v += d;
+        z += g;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Resamples every image of an NHWC batch through its own projective matrix `inverse[i]`,
- * which maps OUTPUT pixel coordinates to INPUT pixel coordinates.
+ * which maps OUTPUT pixel coordinates to INPUT pixel coordinates. Nearest-neighbour batches
+ * with a tie ({@link hasNearestTies}) go through the ops-only sampler, which breaks ties to
+ * the even pixel as torchvision does.
  */
 export function warpProjective(
   images: tf.Tensor4D,
   inverse: readonly Mat3[],
   options: WarpOptions,
-  path: WarpPath = warpPath(options.fillMode),
+  path?: WarpPath,
 ): tf.Tensor4D {
   const [n, h, w] = images.shape;
   const [oh, ow] = options.outputSize ?? [h, w];
+  if (path === undefined)
+    path =
+      options.interpolation === 'nearest' && hasNearestTies(inverse, [oh, ow])
+        ? 'gather'
+        : warpPath(options.fillMode);
   return tf.tidy(() => {
     const rows = tf.tensor2d(inverse.map(toTransformRow), [n, 8], 'float32');
     if (path === 'kernel') {
@@ -111,7 +158,8 @@ function insideAxis(c: tf.Tensor, len: number): tf.Tensor {
  * Samples `images` at per-pixel input coordinates `x`, `y` (each `[N, Ho, Wo]`, pixel-index
  * units) with bilinear or nearest interpolation, matching `tf.image.transform`'s rules
  * (constant fill blends each out-of-image tap with `fillValue`). Elementwise ops plus one
- * gather of all taps, so it runs on every backend. Returns `[N, Ho, Wo, C]`.
+ * gather of all taps, so it runs on every backend. Nearest rounds half-way coordinates to the
+ * even pixel (torchvision's `grid_sample`; the kernels round them up). Returns `[N, Ho, Wo, C]`.
  */
 export function sampleAt(
   images: tf.Tensor4D,
@@ -130,8 +178,9 @@ export function sampleAt(
     // Taps as (row, column, weight); weights of taps outside the image are zeroed for constant fill.
     const taps: [tf.Tensor, tf.Tensor, tf.Tensor][] = [];
     if (options.interpolation === 'nearest') {
-      const xr = tf.floor(tf.add(mx, 0.5));
-      const yr = tf.floor(tf.add(my, 0.5));
+      // Half-way ties to the even pixel (tf.round is banker's rounding), as grid_sample.
+      const xr = tf.round(mx);
+      const yr = tf.round(my);
       taps.push([
         yr,
         xr,
