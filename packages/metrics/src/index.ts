@@ -36,6 +36,7 @@ export {
   FBetaScore,
   Precision,
   Recall,
+  type ScoreConfig,
 } from './classification/streaming.js';
 export { deadFraction, nonFiniteCount, sparsity } from './stats/activity.js';
 export {

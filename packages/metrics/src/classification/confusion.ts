@@ -7,12 +7,22 @@ import {
   preparePair,
   throwIfInvalid,
 } from './inputs.js';
-import { checkNumClasses, requireOptions } from './options.js';
+import { checkLabels, checkNumClasses, requireOptions } from './options.js';
 
 /** Options of {@link ConfusionMatrix} and {@link confusionMatrix}. */
 export interface ConfusionMatrixOptions {
   /** Number of classes K (integer >= 2); ids must lie in `[0, K)`. */
   numClasses: number;
+  /**
+   * sklearn's `labels`: the rows and columns to return, in this order (distinct ids in
+   * `[0, K)`); samples whose true or predicted class is not listed are left out. Default all K.
+   */
+  labels?: readonly number[];
+}
+
+/** `cm[labels][labels]`: the sub-matrix of the listed classes, in their order. */
+function selectLabels(cm: number[][], labels: readonly number[] | undefined): number[][] {
+  return labels === undefined ? cm : labels.map((i) => labels.map((j) => cm[i]![j]!));
 }
 
 /** Device stage: this batch's int32 `[K, K]` counts and int32 invalid-id counts `[2]`. */
@@ -89,10 +99,11 @@ export async function confusionMatrix(
   options: ConfusionMatrixOptions,
 ): Promise<number[][]> {
   requireOptions(options);
-  checkKnownKeys('options', options, ['numClasses']);
+  checkKnownKeys('options', options, ['numClasses', 'labels']);
   const k = checkNumClasses(options.numClasses);
+  const labels = checkLabels(options.labels, k);
   const [t, p] = preparePair(yTrue, yPred, k);
-  return confusionFromPrepared(t, p, k);
+  return selectLabels(await confusionFromPrepared(t, p, k), labels);
 }
 
 /**
@@ -118,13 +129,16 @@ export async function confusionMatrix(
  */
 export class ConfusionMatrix {
   readonly numClasses: number;
+  /** sklearn's `labels` (see {@link ConfusionMatrixOptions.labels}); `undefined`: all K. */
+  readonly labels: readonly number[] | undefined;
   private counts: tf.Tensor2D | null = null;
   private invalid: tf.Tensor1D | null = null;
 
   constructor(options: ConfusionMatrixOptions) {
     requireOptions(options);
-    checkKnownKeys('options', options, ['numClasses']);
+    checkKnownKeys('options', options, ['numClasses', 'labels']);
     this.numClasses = checkNumClasses(options.numClasses);
+    this.labels = checkLabels(options.labels, this.numClasses);
   }
 
   /** Adds a batch; `yPred` may be ids `[N]` or scores `[N, K]`. No host read. */
@@ -149,13 +163,15 @@ export class ConfusionMatrix {
   /** The accumulated matrix (one host read); all zeros before the first update. */
   async compute(): Promise<number[][]> {
     const k = this.numClasses;
-    if (!this.counts || !this.invalid) return rows(new Int32Array(k * k), k);
+    if (!this.counts || !this.invalid)
+      return selectLabels(rows(new Int32Array(k * k), k), this.labels);
     const counts = this.counts;
     const invalid = this.invalid;
-    return readPacked(
+    const cm = await readPacked(
       tf.tidy(() => pack(counts, invalid)),
       k,
     );
+    return selectLabels(cm, this.labels);
   }
 
   /** Clears the counts (frees the device memory). */
@@ -173,7 +189,10 @@ export class ConfusionMatrix {
 
   /** The constructor options (plain JSON); the counts are state, not config. */
   getConfig(): ConfusionMatrixOptions {
-    return { numClasses: this.numClasses };
+    return {
+      numClasses: this.numClasses,
+      ...(this.labels ? { labels: [...this.labels] } : {}),
+    };
   }
 
   /** A fresh, empty matrix from {@link ConfusionMatrix.getConfig}'s output. */

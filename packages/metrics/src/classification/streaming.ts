@@ -7,6 +7,7 @@ import {
   type AverageResult,
   checkAverage,
   checkBeta,
+  checkLabels,
   checkNumClasses,
   checkZeroDivision,
   requireOptions,
@@ -101,25 +102,34 @@ export class Accuracy extends ConfusionMetric<number> {
   }
 }
 
+/** What `getConfig()` of {@link Precision}, {@link Recall}, {@link F1Score} returns. */
+export type ScoreConfig<A extends Average = Average> = Required<Omit<ScoreOptions<A>, 'labels'>> & {
+  labels?: number[];
+};
+
 /** Shared options handling of {@link Precision}, {@link Recall}, {@link F1Score}, {@link FBetaScore}. */
 abstract class AveragedMetric<A extends Average> extends ConfusionMetric<AverageResult<A>> {
   readonly average: A;
   readonly zeroDivision: ZeroDivision;
+  /** sklearn's `labels` (see {@link ScoreOptions.labels}); `undefined`: all K classes. */
+  readonly labels: readonly number[] | undefined;
   protected abstract readonly metric: 'precision' | 'recall' | 'fbeta';
   protected readonly beta: number;
 
   constructor(options: FBetaOptions<A> | ScoreOptions<A>, withBeta: boolean) {
     requireOptions(options);
-    const keys = ['numClasses', 'average', 'zeroDivision'];
+    const keys = ['numClasses', 'average', 'zeroDivision', 'labels'];
     checkKnownKeys('options', options, withBeta ? [...keys, 'beta'] : keys);
     const k = checkNumClasses(options.numClasses);
     const average = checkAverage(options.average) as A;
     const zeroDivision = checkZeroDivision(options.zeroDivision);
     const beta = withBeta ? checkBeta((options as FBetaOptions<A>).beta) : 1;
+    const labels = checkLabels(options.labels, k);
     super(k);
     this.average = average;
     this.zeroDivision = zeroDivision;
     this.beta = beta;
+    this.labels = labels;
   }
 
   protected score(cm: number[][]): AverageResult<A> {
@@ -129,12 +139,18 @@ abstract class AveragedMetric<A extends Average> extends ConfusionMetric<Average
       this.average,
       this.beta,
       this.zeroDivision,
+      this.labels,
     ) as AverageResult<A>;
   }
 
-  /** The constructor options with defaults filled in (plain JSON). */
-  getConfig(): Required<ScoreOptions<A>> {
-    return { numClasses: this.numClasses, average: this.average, zeroDivision: this.zeroDivision };
+  /** The constructor options with defaults filled in (plain JSON; `labels` only when set). */
+  getConfig(): ScoreConfig<A> {
+    return {
+      numClasses: this.numClasses,
+      average: this.average,
+      zeroDivision: this.zeroDivision,
+      ...(this.labels ? { labels: [...this.labels] } : {}),
+    };
   }
 }
 
@@ -202,7 +218,7 @@ export class FBetaScore<A extends Average = 'macro'> extends AveragedMetric<A> {
   constructor(options: FBetaOptions<A>) {
     super(options, true);
   }
-  override getConfig(): Required<FBetaOptions<A>> {
+  override getConfig(): ScoreConfig<A> & { beta: number } {
     return { ...super.getConfig(), beta: this.beta };
   }
   static fromConfig<A extends Average>(config: FBetaOptions<A>): FBetaScore<A> {

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from '@overfit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { testBackend } from '../../../../test/backend.js';
+import {
+  type Average,
+  ConfusionMatrix,
+  confusionMatrix,
+  F1Score,
+  FBetaScore,
+  f1Score,
+  fbetaScore,
+  Precision,
+  precisionScore,
+  Recall,
+  recallScore,
+} from '../index.js';
+
+// Reference values from scikit-learn, produced by fixtures/make_labels_fixtures.py.
+type Prf = Record<'precision' | 'recall' | 'f1' | 'fbeta0.5' | 'fbeta2', number | number[]>;
+interface Case {
+  name: string;
+  numClasses: number;
+  yTrue: number[];
+  yPred: number[];
+  labels: number[] | null;
+  binary: boolean;
+  sklearn: {
+    labelsUsed: number[];
+    confusionMatrix: number[][] | null;
+    byZeroDivision: Record<'0' | '1', Record<string, Prf>>;
+  };
+}
+const fixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/sklearn_labels.json', import.meta.url), 'utf8'),
+) as { sklearn: string; cases: Case[] };
+
+function expectClose(actual: number | number[], expected: number | number[], tol: number): void {
+  const a = Array.isArray(actual) ? actual : [actual];
+  const e = Array.isArray(expected) ? expected : [expected];
+  expect(a.length).toBe(e.length);
+  a.forEach((v, i) => {
+    expect(Math.abs(v - e[i]!), `index ${i}: ${v} vs ${e[i]}`).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(e[i]!)),
+    );
+  });
+}
+
+describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
+  for (const c of fixture.cases) {
+    it(c.name, async () => {
+      const k = c.numClasses;
+      const labels = c.sklearn.labelsUsed;
+      const yTrue = tf.tensor1d(c.yTrue, 'int32');
+      const yPred = tf.tensor1d(c.yPred, 'int32');
+      const before = tf.memory().numTensors;
+      if (c.sklearn.confusionMatrix !== null) {
+        expect(await confusionMatrix(c.yTrue, c.yPred, { numClasses: k, labels })).toEqual(
+          c.sklearn.confusionMatrix,
+        );
+        const cm = new ConfusionMatrix({ numClasses: k, labels });
+        cm.update(yTrue, yPred);
+        expect(await cm.compute()).toEqual(c.sklearn.confusionMatrix);
+        expect(ConfusionMatrix.fromConfig(cm.getConfig()).labels).toEqual(labels);
+        cm.dispose();
+      }
+      for (const zd of [0, 1] as const) {
+        for (const [name, ref] of Object.entries(c.sklearn.byZeroDivision[zd])) {
+          // sklearn's average='binary' is the one class pos_label: any average of [posLabel].
+          const average = (name === 'binary' ? 'macro' : name) as Average;
+          const o = { numClasses: k, average, zeroDivision: zd, labels };
+          expectClose(await precisionScore(c.yTrue, c.yPred, o), ref.precision, 1e-9);
+          expectClose(await recallScore(c.yTrue, c.yPred, o), ref.recall, 1e-9);
+          expectClose(await f1Score(yTrue, yPred, o), ref.f1, 1e-6);
+          expectClose(
+            await fbetaScore(c.yTrue, c.yPred, { ...o, beta: 0.5 }),
+            ref['fbeta0.5'],
+            1e-9,
+          );
+          expectClose(await fbetaScore(c.yTrue, c.yPred, { ...o, beta: 2 }), ref.fbeta2, 1e-9);
+          const streaming = [
+            [new Precision(o), ref.precision],
+            [new Recall(o), ref.recall],
+            [new F1Score(o), ref.f1],
+            [new FBetaScore({ ...o, beta: 2 }), ref.fbeta2],
+          ] as const;
+          for (const [metric, expected] of streaming) {
+            // two batches of different sizes
+            tf.tidy(() => metric.update(tf.slice(yTrue, 0, 7), tf.slice(yPred, 0, 7)));
+            tf.tidy(() => metric.update(tf.slice(yTrue, 7), tf.slice(yPred, 7)));
+            expectClose(await metric.compute(), expected, 1e-9);
+            expect(metric.getConfig().labels).toEqual(labels);
+            metric.dispose();
+          }
+        }
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([yTrue, yPred]);
+    });
+  }
+
+  it('labels that sklearn refuses in confusion_matrix (none in yTrue) give their rows of counts', async () => {
+    // y_true has no class 1 or 3: sklearn raises, we return the (zero-support) rows.
+    expect(await confusionMatrix([0, 2, 2], [1, 1, 2], { numClasses: 4, labels: [1, 3] })).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(await confusionMatrix([0, 2, 2], [1, 1, 2], { numClasses: 4, labels: [2, 1] })).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
+  it('rejects bad labels before any work, naming the argument', async () => {
+    const bad: [unknown, RegExp][] = [
+      [[], /options\.labels must be a non-empty array of distinct integer class ids in \[0, 2\]/],
+      [[0, 3], /options\.labels\[1\] must be .* got 3/],
+      [[1, 1], /options\.labels\[1\]/],
+      [[0.5], /options\.labels\[0\]/],
+      ['0', /options\.labels/],
+    ];
+    for (const [labels, message] of bad) {
+      const o = { numClasses: 3, labels } as never;
+      await expect(f1Score([0, 1], [0, 1], o)).rejects.toThrow(message);
+      await expect(confusionMatrix([0, 1], [0, 1], o)).rejects.toBeInstanceOf(InvalidArgumentError);
+      expect(() => new Recall(o)).toThrow(message);
+      expect(() => new ConfusionMatrix(o)).toThrow(InvalidArgumentError);
+    }
+  });
+});
