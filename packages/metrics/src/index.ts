@@ -14,7 +14,12 @@ export {
   type ScoreOptions,
 } from './classification/functions.js';
 export type { ClassInput } from './classification/inputs.js';
-export type { Average, AverageResult, ZeroDivision } from './classification/options.js';
+export type {
+  Average,
+  AverageResult,
+  ScoreLabels,
+  ZeroDivision,
+} from './classification/options.js';
 export {
   type ClassificationReportOptions,
   type ClassificationReportResult,

@@ -7,10 +7,11 @@ import {
   type AverageResult,
   checkAverage,
   checkBeta,
-  checkLabels,
   checkNumClasses,
+  checkScoreLabels,
   checkZeroDivision,
   requireOptions,
+  type ScoreLabels,
   type ZeroDivision,
 } from './options.js';
 import { pickScore } from './scores.js';
@@ -25,12 +26,14 @@ export interface ScoreOptions<A extends Average = Average> {
   zeroDivision?: ZeroDivision;
   /**
    * sklearn's `labels`: the classes to score and average over, in this order (distinct ids in
-   * `[0, K)`); default all K classes. Samples of other classes still count as false positives /
-   * negatives of these. `labels: [1]` with K = 2 is sklearn's `average='binary'` (`pos_label=1`);
-   * the classes present in `yTrue` or `yPred` give sklearn's default (`labels=None`) and
-   * torchmetrics' macro average, which leave out classes neither true nor predicted.
+   * `[0, K)`); default all K classes (sklearn's `labels=range(K)`). Samples of other classes
+   * still count as false positives / negatives of these. `labels: [1]` with K = 2 is sklearn's
+   * `average='binary'` (`pos_label=1`). `'present'`: the classes true or predicted at least once
+   * (in the streaming classes: since the last reset), ascending — sklearn's default
+   * `labels=None`, whose macro average (like torchmetrics') leaves out classes neither true
+   * nor predicted.
    */
-  labels?: readonly number[];
+  labels?: ScoreLabels;
 }
 
 /** Options of {@link fbetaScore}: {@link ScoreOptions} plus `beta`. */
@@ -93,7 +96,7 @@ function scoreOptions(options: ScoreOptions | undefined, withBeta: boolean) {
     average: checkAverage(options!.average),
     zd: checkZeroDivision(options!.zeroDivision),
     beta: withBeta ? checkBeta((options as FBetaOptions).beta) : 1,
-    labels: checkLabels(options!.labels, k),
+    labels: checkScoreLabels(options!.labels, k),
   };
 }
 

@@ -100,6 +100,43 @@ describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
     });
   }
 
+  it("labels: 'present' is sklearn's default labels=None, streaming included", async () => {
+    const defaults = fixture.cases.filter((c) => c.labels === null);
+    expect(defaults.length).toBeGreaterThan(0);
+    for (const c of defaults) {
+      for (const zd of [0, 1] as const) {
+        for (const [average, ref] of Object.entries(c.sklearn.byZeroDivision[zd])) {
+          const o = {
+            numClasses: c.numClasses,
+            average: average as Average,
+            zeroDivision: zd,
+            labels: 'present' as const,
+          };
+          expectClose(await f1Score(c.yTrue, c.yPred, o), ref.f1, 1e-9);
+          expectClose(await precisionScore(c.yTrue, c.yPred, o), ref.precision, 1e-9);
+          const recall = new Recall(o);
+          recall.update(c.yTrue.slice(0, 5), c.yPred.slice(0, 5));
+          recall.update(c.yTrue.slice(5), c.yPred.slice(5));
+          expectClose(await recall.compute(), ref.recall, 1e-9);
+          expect(Recall.fromConfig(recall.getConfig()).labels).toBe('present');
+          recall.dispose();
+        }
+      }
+    }
+    // Nothing seen yet: no class is present, so all K score zeroDivision.
+    const empty = new F1Score({
+      numClasses: 3,
+      labels: 'present',
+      zeroDivision: 1,
+      average: 'none',
+    });
+    expect(await empty.compute()).toEqual([1, 1, 1]);
+    // 'present' is for scores only: a confusion matrix needs its classes named.
+    await expect(
+      confusionMatrix([0, 1], [0, 1], { numClasses: 3, labels: 'present' as never }),
+    ).rejects.toThrow(/options\.labels/);
+  });
+
   it('labels that sklearn refuses in confusion_matrix (none in yTrue) give their rows of counts', async () => {
     // y_true has no class 1 or 3: sklearn raises, we return the (zero-support) rows.
     expect(await confusionMatrix([0, 2, 2], [1, 1, 2], { numClasses: 4, labels: [1, 3] })).toEqual([

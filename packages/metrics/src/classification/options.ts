@@ -50,6 +50,17 @@ export function checkLabels(
   return [...(value as number[])];
 }
 
+/** `labels` of the scores: {@link checkLabels}' ids, or `'present'` (sklearn's `labels=None`). */
+export type ScoreLabels = readonly number[] | 'present';
+
+export function checkScoreLabels(
+  value: unknown,
+  numClasses: number,
+  argument = 'options.labels',
+): number[] | 'present' | undefined {
+  return value === 'present' ? 'present' : checkLabels(value, numClasses, argument);
+}
+
 export function checkBeta(value: unknown, argument = 'options.beta'): number {
   return checkNumber(argument, value, { min: 0 });
 }

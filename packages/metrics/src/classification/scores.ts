@@ -78,8 +78,16 @@ export function classCounts(cm: readonly (readonly number[])[]): ClassCounts {
  * row and column sums, so samples of other classes still count as its false positives /
  * negatives.
  */
-export function selectCounts(c: ClassCounts, labels: readonly number[] | undefined): ClassCounts {
+export function selectCounts(
+  c: ClassCounts,
+  labels: readonly number[] | 'present' | undefined,
+): ClassCounts {
   if (labels === undefined) return c;
+  if (labels === 'present') {
+    // sklearn's labels=None: the classes true or predicted at least once (all K if none is).
+    const present = c.tp.map((_, i) => i).filter((i) => c.support[i]! > 0 || c.predicted[i]! > 0);
+    return present.length === 0 ? c : selectCounts(c, present);
+  }
   return {
     tp: labels.map((l) => c.tp[l]!),
     predicted: labels.map((l) => c.predicted[l]!),
@@ -204,7 +212,7 @@ export function pickScore(
   average: Average,
   beta: number,
   zd: ZeroDivision,
-  labels?: readonly number[],
+  labels?: readonly number[] | 'present',
 ): number | number[] {
   checkBeta(beta, 'beta');
   const prf = prfFromCounts(selectCounts(classCounts(cm), labels), beta, zd);

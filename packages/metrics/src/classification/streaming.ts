@@ -7,8 +7,8 @@ import {
   type AverageResult,
   checkAverage,
   checkBeta,
-  checkLabels,
   checkNumClasses,
+  checkScoreLabels,
   checkZeroDivision,
   requireOptions,
   type ZeroDivision,
@@ -104,7 +104,7 @@ export class Accuracy extends ConfusionMetric<number> {
 
 /** What `getConfig()` of {@link Precision}, {@link Recall}, {@link F1Score} returns. */
 export type ScoreConfig<A extends Average = Average> = Required<Omit<ScoreOptions<A>, 'labels'>> & {
-  labels?: number[];
+  labels?: number[] | 'present';
 };
 
 /** Shared options handling of {@link Precision}, {@link Recall}, {@link F1Score}, {@link FBetaScore}. */
@@ -112,7 +112,7 @@ abstract class AveragedMetric<A extends Average> extends ConfusionMetric<Average
   readonly average: A;
   readonly zeroDivision: ZeroDivision;
   /** sklearn's `labels` (see {@link ScoreOptions.labels}); `undefined`: all K classes. */
-  readonly labels: readonly number[] | undefined;
+  readonly labels: readonly number[] | 'present' | undefined;
   protected abstract readonly metric: 'precision' | 'recall' | 'fbeta';
   protected readonly beta: number;
 
@@ -124,7 +124,7 @@ abstract class AveragedMetric<A extends Average> extends ConfusionMetric<Average
     const average = checkAverage(options.average) as A;
     const zeroDivision = checkZeroDivision(options.zeroDivision);
     const beta = withBeta ? checkBeta((options as FBetaOptions<A>).beta) : 1;
-    const labels = checkLabels(options.labels, k);
+    const labels = checkScoreLabels(options.labels, k);
     super(k);
     this.average = average;
     this.zeroDivision = zeroDivision;
@@ -149,7 +149,9 @@ abstract class AveragedMetric<A extends Average> extends ConfusionMetric<Average
       numClasses: this.numClasses,
       average: this.average,
       zeroDivision: this.zeroDivision,
-      ...(this.labels ? { labels: [...this.labels] } : {}),
+      ...(this.labels === undefined
+        ? {}
+        : { labels: this.labels === 'present' ? 'present' : [...this.labels] }),
     };
   }
 }
