@@ -2,6 +2,7 @@ export {
   ConfusionMatrix,
   type ConfusionMatrixOptions,
   confusionMatrix,
+  type Normalize,
 } from './classification/confusion.js';
 export {
   type AccuracyOptions,

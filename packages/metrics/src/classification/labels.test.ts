@@ -29,6 +29,7 @@ interface Case {
   sklearn: {
     labelsUsed: number[];
     confusionMatrix: number[][] | null;
+    normalized?: Record<'true' | 'pred' | 'all', number[][]>;
     byZeroDivision: Record<'0' | '1', Record<string, Prf>>;
   };
 }
@@ -64,6 +65,17 @@ describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
         expect(await cm.compute()).toEqual(c.sklearn.confusionMatrix);
         expect(ConfusionMatrix.fromConfig(cm.getConfig()).labels).toEqual(labels);
         cm.dispose();
+        for (const normalize of ['true', 'pred', 'all'] as const) {
+          const ref = c.sklearn.normalized![normalize];
+          const ours = await confusionMatrix(yTrue, yPred, { numClasses: k, labels, normalize });
+          expectClose(ours.flat(), ref.flat(), 1e-12);
+          const streaming = new ConfusionMatrix({ numClasses: k, labels, normalize });
+          tf.tidy(() => streaming.update(tf.slice(yTrue, 0, 3), tf.slice(yPred, 0, 3)));
+          tf.tidy(() => streaming.update(tf.slice(yTrue, 3), tf.slice(yPred, 3)));
+          expectClose((await streaming.compute()).flat(), ref.flat(), 1e-12);
+          expect(ConfusionMatrix.fromConfig(streaming.getConfig()).normalize).toBe(normalize);
+          streaming.dispose();
+        }
       }
       for (const zd of [0, 1] as const) {
         for (const [name, ref] of Object.entries(c.sklearn.byZeroDivision[zd])) {
@@ -147,6 +159,28 @@ describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
       [1, 1],
       [0, 0],
     ]);
+  });
+
+  it('normalize: a zero row / column / total gives 0s (np.nan_to_num), the default is counts', async () => {
+    const o = { numClasses: 3 } as const;
+    expect(await confusionMatrix([0, 0, 1], [0, 1, 1], { ...o, normalize: 'true' })).toEqual([
+      [0.5, 0.5, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ]);
+    expect(await confusionMatrix([0, 0, 1], [0, 1, 1], { ...o, normalize: 'pred' })).toEqual([
+      [1, 0.5, 0],
+      [0, 0.5, 0],
+      [0, 0, 0],
+    ]);
+    expect(await new ConfusionMatrix({ ...o, normalize: 'all' }).compute()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    await expect(confusionMatrix([0], [0], { ...o, normalize: 'rows' as never })).rejects.toThrow(
+      /options\.normalize must be one of/,
+    );
   });
 
   it('rejects bad labels before any work, naming the argument', async () => {
