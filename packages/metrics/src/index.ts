@@ -22,6 +22,7 @@ export type {
   ZeroDivision,
 } from './classification/options.js';
 export {
+  type ClassificationReportConfig,
   type ClassificationReportOptions,
   type ClassificationReportResult,
   classificationReport,

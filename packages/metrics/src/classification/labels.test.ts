@@ -6,11 +6,13 @@ import { testBackend } from '../../../../test/backend.js';
 import {
   type Average,
   ConfusionMatrix,
+  classificationReport,
   confusionMatrix,
   F1Score,
   FBetaScore,
   f1Score,
   fbetaScore,
+  formatClassificationReport,
   Precision,
   precisionScore,
   Recall,
@@ -18,6 +20,7 @@ import {
 } from '../index.js';
 
 // Reference values from scikit-learn, produced by fixtures/make_labels_fixtures.py.
+type SkRow = { precision: number; recall: number; 'f1-score': number; support: number };
 type Prf = Record<'precision' | 'recall' | 'f1' | 'fbeta0.5' | 'fbeta2', number | number[]>;
 interface Case {
   name: string;
@@ -30,12 +33,23 @@ interface Case {
     labelsUsed: number[];
     confusionMatrix: number[][] | null;
     normalized?: Record<'true' | 'pred' | 'all', number[][]>;
-    byZeroDivision: Record<'0' | '1', Record<string, Prf>>;
+    byZeroDivision: Record<
+      '0' | '1',
+      Record<string, Prf> & {
+        reportDict: Record<string, SkRow | number>;
+        reportText: string;
+      }
+    >;
   };
 }
 const fixture = JSON.parse(
   readFileSync(new URL('../../fixtures/sklearn_labels.json', import.meta.url), 'utf8'),
 ) as { sklearn: string; cases: Case[] };
+
+function prfEntries(c: Case, zd: 0 | 1): [string, Prf][] {
+  const { reportDict: _d, reportText: _t, ...prf } = c.sklearn.byZeroDivision[zd];
+  return Object.entries(prf) as [string, Prf][];
+}
 
 function expectClose(actual: number | number[], expected: number | number[], tol: number): void {
   const a = Array.isArray(actual) ? actual : [actual];
@@ -78,7 +92,7 @@ describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
         }
       }
       for (const zd of [0, 1] as const) {
-        for (const [name, ref] of Object.entries(c.sklearn.byZeroDivision[zd])) {
+        for (const [name, ref] of prfEntries(c, zd)) {
           // sklearn's average='binary' is the one class pos_label: any average of [posLabel].
           const average = (name === 'binary' ? 'macro' : name) as Average;
           const o = { numClasses: k, average, zeroDivision: zd, labels };
@@ -117,7 +131,7 @@ describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
     expect(defaults.length).toBeGreaterThan(0);
     for (const c of defaults) {
       for (const zd of [0, 1] as const) {
-        for (const [average, ref] of Object.entries(c.sklearn.byZeroDivision[zd])) {
+        for (const [average, ref] of prfEntries(c, zd)) {
           const o = {
             numClasses: c.numClasses,
             average: average as Average,
@@ -147,6 +161,54 @@ describe(`labels vs sklearn ${fixture.sklearn} [${testBackend}]`, () => {
     await expect(
       confusionMatrix([0, 1], [0, 1], { numClasses: 3, labels: 'present' as never }),
     ).rejects.toThrow(/options\.labels/);
+  });
+
+  it('classification reports with labels (rows, averages, "micro avg" as sklearn 1.2)', async () => {
+    for (const c of fixture.cases) {
+      for (const zd of [0, 1] as const) {
+        const ref = c.sklearn.byZeroDivision[zd];
+        const labels = c.labels ?? ('present' as const);
+        const report = await classificationReport(c.yTrue, c.yPred, {
+          numClasses: c.numClasses,
+          zeroDivision: zd,
+          labels,
+        });
+        const ids = c.sklearn.labelsUsed;
+        expect(
+          report.classes.map((r) => r.name),
+          c.name,
+        ).toEqual(ids.map(String));
+        report.classes.forEach((row, i) => {
+          const sk = ref.reportDict[String(ids[i])] as SkRow;
+          expectClose(
+            [row.precision, row.recall, row.f1],
+            [sk.precision, sk.recall, sk['f1-score']],
+            1e-9,
+          );
+          expect(row.support).toBe(sk.support);
+        });
+        const rows = [
+          [report.macroAvg, 'macro avg'],
+          [report.weightedAvg, 'weighted avg'],
+          ...(report.microAvg ? [[report.microAvg, 'micro avg'] as const] : []),
+        ] as const;
+        expect(report.microAvg === undefined, c.name).toBe('accuracy' in ref.reportDict);
+        for (const [ours, key] of rows) {
+          const sk = ref.reportDict[key] as SkRow;
+          expectClose(
+            [ours.precision, ours.recall, ours.f1],
+            [sk.precision, sk.recall, sk['f1-score']],
+            1e-9,
+          );
+          expect(ours.support).toBe(sk.support);
+        }
+        if ('accuracy' in ref.reportDict)
+          expectClose(report.accuracy, ref.reportDict.accuracy as number, 1e-9);
+        // sklearn 1.2 prints supports as floats ("3.0") when no listed class has a hit.
+        const text = ref.reportText.replace(/(\d+)\.0$/gm, (m, d: string) => d.padStart(m.length));
+        expect(formatClassificationReport(report), c.name).toBe(text);
+      }
+    }
   });
 
   it('labels that sklearn refuses in confusion_matrix (none in yTrue) give their rows of counts', async () => {

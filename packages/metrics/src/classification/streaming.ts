@@ -15,6 +15,7 @@ import {
 } from './options.js';
 import {
   type CheckedReportOptions,
+  type ClassificationReportConfig,
   type ClassificationReportOptions,
   type ClassificationReportResult,
   checkReportOptions,
@@ -250,8 +251,13 @@ export class ClassificationReport extends ConfusionMetric<ClassificationReportRe
   }
 
   /** The constructor options with defaults filled in (plain JSON). */
-  getConfig(): Required<ClassificationReportOptions> {
-    return { ...this.options, targetNames: [...this.options.targetNames] };
+  getConfig(): ClassificationReportConfig {
+    const { labels, ...rest } = this.options;
+    return {
+      ...rest,
+      targetNames: [...rest.targetNames],
+      ...(labels === undefined ? {} : { labels: labels === 'present' ? labels : [...labels] }),
+    };
   }
 
   static fromConfig(config: ClassificationReportOptions): ClassificationReport {
