@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { testBackend } from '../../../../test/backend.js';
 import { ConfusionMatrix, confusionMatrix } from './confusion.js';
-import { accuracyScore } from './functions.js';
+import { accuracyScore, f1Score } from './functions.js';
 
 // yTrue [0, 1, 2, 2] vs yPred [0, 2, 2, 1], counted by hand (rows true, columns predicted).
 const T = [0, 1, 2, 2];
@@ -173,6 +173,15 @@ describe(`confusionMatrix [${testBackend}]`, () => {
         /yTrue class ids must be integers in \[0, 2\], got "1 ids outside/,
       );
       await expect(confusionMatrix(p, t, { numClasses: 3 })).rejects.toThrow(/yPred class ids/);
+      // The error paths free everything: the pure function's read, and the streaming state.
+      const before = tf.memory().numTensors;
+      await expect(f1Score(t, p, { numClasses: 3 })).rejects.toThrow(/yTrue class ids/);
+      await expect(accuracyScore(t, p, { numClasses: 3 })).rejects.toThrow(/yTrue class ids/);
+      const cm = new ConfusionMatrix({ numClasses: 3 });
+      cm.update(t, p);
+      await expect(cm.compute()).rejects.toThrow(/yTrue class ids/);
+      cm.dispose();
+      expect(tf.memory().numTensors).toBe(before);
       t.dispose();
     }
     p.dispose();
