@@ -70,12 +70,19 @@ describe('EarlyStopping stop rules (scripted val_loss sequences)', () => {
   });
 
   it('baseline: epochs that do not beat it count toward patience even when they improve', async () => {
+    // Keras 3: improving epochs count (w1 w2 w3) but never stop; the first flat one does.
     const es = new EarlyStopping({ patience: 2, baseline: 0.5 });
-    expect(await runScript(es, model, [0.9, 0.8, 0.7, 0.6, 0.1])).toBe(2);
+    expect(await runScript(es, model, [0.9, 0.8, 0.7, 0.7, 0.1])).toBe(4);
     expect(es.stopReason).toBe('patience');
-    expect(es.stoppedEpoch).toBe(1);
-    expect(es.bestEpoch).toBe(1);
-    expect(es.bestValue).toBe(0.8);
+    expect(es.stoppedEpoch).toBe(3);
+    expect(es.waitCount).toBe(4);
+    expect(es.bestEpoch).toBe(2);
+    expect(es.bestValue).toBe(0.7);
+
+    const improving = new EarlyStopping({ patience: 2, baseline: 0.5 });
+    expect(await runScript(improving, model, [0.9, 0.8, 0.7, 0.6, 0.55])).toBe(5);
+    expect(improving.stopReason).toBe('notStopped');
+    expect(improving.waitCount).toBe(5);
 
     const beaten = new EarlyStopping({ patience: 2, baseline: 0.5 });
     // .9 (w1) .4 beats baseline (w0) .45 (w1) .42 (w2: stop)

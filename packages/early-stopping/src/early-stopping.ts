@@ -28,7 +28,9 @@ export interface EarlyStoppingArgs extends MonitorArgs {
   patience?: number;
   /**
    * Value the monitored quantity must beat; while it does not, epochs count toward `patience`
-   * even when they improve on the best so far (Keras 3). Default: none.
+   * even when they improve on the best so far, and the first epoch without improvement stops
+   * once that count reaches `patience` (Keras 3: an improving epoch itself never stops).
+   * Default: none.
    */
   baseline?: number | null;
   /** Restore the best epoch's weights at the end of training, stopped early or not. Default false. */
@@ -112,7 +114,10 @@ function optionalNumber(argument: string, value: unknown): number | null {
  *    `baseline` (or there is none), else `wait += 1`; no improvement → `wait += 1`;
  * 3. `v` strictly better than `stoppingThreshold` → stop (`threshold`);
  * 4. `v` strictly worse than `divergenceThreshold` → stop (`divergence`);
- * 5. `wait > 0` and `wait >= patience` → stop (`patience`).
+ * 5. no improvement this epoch and `wait >= patience` → stop (`patience`). As in Keras 3, an
+ *    improving epoch never stops for patience, even while `baseline` is unbeaten: a run that
+ *    keeps improving runs on, and the first epoch without improvement stops it once `wait`
+ *    (which counted the improving epochs too) has reached `patience`.
  *
  * Works as a tfjs-layers `model.fit` callback (it is a `tf.Callback`) and in the overfit Trainer.
  *
@@ -246,7 +251,8 @@ export class EarlyStopping extends MonitorCallback {
     model: CallbackModel,
   ): EarlyStoppingReason | undefined {
     if (this.checkFinite && !Number.isFinite(value)) return 'nonFinite';
-    if (this.improves(value, this.best)) {
+    const improved = this.improves(value, this.best);
+    if (improved) {
       this.best = value;
       this.bestAt = epoch;
       if (this.restoreBestWeights) this.snapshot.capture(model);
@@ -258,7 +264,9 @@ export class EarlyStopping extends MonitorCallback {
       return 'threshold';
     if (this.divergenceThreshold !== null && this.strictlyBetter(this.divergenceThreshold, value))
       return 'divergence';
-    if (this.wait > 0 && this.wait >= this.patience) return 'patience';
+    // As Keras 3: an epoch that improves on the best never stops for patience, even while the
+    // baseline is unbeaten (its wait still grows, so the first flat epoch after it can stop).
+    if (!improved && this.wait >= this.patience) return 'patience';
     return undefined;
   }
 

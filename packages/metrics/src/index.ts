@@ -2,6 +2,7 @@ export {
   ConfusionMatrix,
   type ConfusionMatrixOptions,
   confusionMatrix,
+  type Normalize,
 } from './classification/confusion.js';
 export {
   type AccuracyOptions,
@@ -14,8 +15,14 @@ export {
   type ScoreOptions,
 } from './classification/functions.js';
 export type { ClassInput } from './classification/inputs.js';
-export type { Average, AverageResult, ZeroDivision } from './classification/options.js';
+export type {
+  Average,
+  AverageResult,
+  ScoreLabels,
+  ZeroDivision,
+} from './classification/options.js';
 export {
+  type ClassificationReportConfig,
   type ClassificationReportOptions,
   type ClassificationReportResult,
   classificationReport,
@@ -36,6 +43,7 @@ export {
   FBetaScore,
   Precision,
   Recall,
+  type ScoreConfig,
 } from './classification/streaming.js';
 export { deadFraction, nonFiniteCount, sparsity } from './stats/activity.js';
 export {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { testBackend } from '../../../../test/backend.js';
 import { ConfusionMatrix, confusionMatrix } from './confusion.js';
+import { accuracyScore, f1Score } from './functions.js';
 
 // yTrue [0, 1, 2, 2] vs yPred [0, 2, 2, 1], counted by hand (rows true, columns predicted).
 const T = [0, 1, 2, 2];
@@ -61,6 +62,32 @@ describe(`confusionMatrix [${testBackend}]`, () => {
       await confusionMatrix(t, scores, { numClasses: 3 }),
     );
     expect((await confusionMatrix(t, rows, { numClasses: 3 }))[0]).toEqual([2, 0, 0]);
+    scores.dispose();
+  });
+
+  it('reads NaN in a score tensor as the maximum, as numpy and torch do', async () => {
+    // numpy 1.24 / torch 1.13: np.argmax(rows, 1) = torch.argmax(rows, 1) = [0, 1, 2, 1, 0, 0, 0]
+    const rows = [
+      [Number.NaN, 1, 2],
+      [1, Number.NaN, 0],
+      [0, 1, Number.NaN],
+      [Number.POSITIVE_INFINITY, Number.NaN, 1],
+      [1, 1, 0],
+      [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      [Number.NaN, Number.NaN, 1],
+    ];
+    const numpyArgmax = [0, 1, 2, 1, 0, 0, 0];
+    const scores = tf.tensor2d(rows);
+    const t = [0, 1, 2, 0, 1, 2, 0];
+    const expected = await confusionMatrix(t, numpyArgmax, { numClasses: 3 });
+    const before = tf.memory().numTensors;
+    expect(await confusionMatrix(t, scores, { numClasses: 3 })).toEqual(expected);
+    expect(await accuracyScore(t, scores)).toBe(4 / 7);
+    const cm = new ConfusionMatrix({ numClasses: 3 });
+    cm.update(t, scores);
+    expect(await cm.compute()).toEqual(expected);
+    cm.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     scores.dispose();
   });
 
@@ -146,6 +173,15 @@ describe(`confusionMatrix [${testBackend}]`, () => {
         /yTrue class ids must be integers in \[0, 2\], got "1 ids outside/,
       );
       await expect(confusionMatrix(p, t, { numClasses: 3 })).rejects.toThrow(/yPred class ids/);
+      // The error paths free everything: the pure function's read, and the streaming state.
+      const before = tf.memory().numTensors;
+      await expect(f1Score(t, p, { numClasses: 3 })).rejects.toThrow(/yTrue class ids/);
+      await expect(accuracyScore(t, p, { numClasses: 3 })).rejects.toThrow(/yTrue class ids/);
+      const cm = new ConfusionMatrix({ numClasses: 3 });
+      cm.update(t, p);
+      await expect(cm.compute()).rejects.toThrow(/yTrue class ids/);
+      cm.dispose();
+      expect(tf.memory().numTensors).toBe(before);
       t.dispose();
     }
     p.dispose();

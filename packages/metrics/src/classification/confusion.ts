@@ -1,4 +1,4 @@
-import { checkKnownKeys } from '@overfit/core';
+import { checkKnownKeys, checkOneOf } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type ClassInput,
@@ -7,13 +7,54 @@ import {
   preparePair,
   throwIfInvalid,
 } from './inputs.js';
-import { checkNumClasses, requireOptions } from './options.js';
+import { checkLabels, checkNumClasses, requireOptions } from './options.js';
 
 /** Options of {@link ConfusionMatrix} and {@link confusionMatrix}. */
 export interface ConfusionMatrixOptions {
   /** Number of classes K (integer >= 2); ids must lie in `[0, K)`. */
   numClasses: number;
+  /**
+   * sklearn's `labels`: the rows and columns to return, in this order (distinct ids in
+   * `[0, K)`); samples whose true or predicted class is not listed are left out. Default all K.
+   */
+  labels?: readonly number[];
+  /**
+   * sklearn's `normalize`: divide each cell by its row's sum (`'true'`: recall per class on the
+   * diagonal), its column's sum (`'pred'`: precision on the diagonal) or the total (`'all'`);
+   * a zero sum gives 0s. Default: counts. Applied after `labels`.
+   */
+  normalize?: Normalize;
 }
+
+/** How {@link confusionMatrix} normalizes (sklearn's `normalize`). */
+export type Normalize = 'true' | 'pred' | 'all';
+
+/** `cm[labels][labels]`: the sub-matrix of the listed classes, in their order. */
+function selectLabels(cm: number[][], labels: readonly number[] | undefined): number[][] {
+  return labels === undefined ? cm : labels.map((i) => labels.map((j) => cm[i]![j]!));
+}
+
+/** sklearn's `normalize` (with `np.nan_to_num`: 0 / 0 gives 0). */
+function normalizeCounts(cm: number[][], mode: Normalize | undefined): number[][] {
+  if (mode === undefined) return cm;
+  const k = cm.length;
+  const rowSums = cm.map((row) => row.reduce((a, v) => a + v, 0));
+  const colSums = Array.from({ length: k }, (_, j) => cm.reduce((a, row) => a + row[j]!, 0));
+  const total = rowSums.reduce((a, v) => a + v, 0);
+  return cm.map((row, i) =>
+    row.map((v, j) => {
+      const den = mode === 'true' ? rowSums[i]! : mode === 'pred' ? colSums[j]! : total;
+      return den === 0 ? 0 : v / den;
+    }),
+  );
+}
+
+function checkNormalize(value: unknown): Normalize | undefined {
+  return value === undefined ? undefined : checkOneOf('options.normalize', value, NORMALIZE);
+}
+
+const NORMALIZE: readonly Normalize[] = ['true', 'pred', 'all'];
+const OPTION_KEYS = ['numClasses', 'labels', 'normalize'];
 
 /** Device stage: this batch's int32 `[K, K]` counts and int32 invalid-id counts `[2]`. */
 function batchCounts(
@@ -89,10 +130,12 @@ export async function confusionMatrix(
   options: ConfusionMatrixOptions,
 ): Promise<number[][]> {
   requireOptions(options);
-  checkKnownKeys('options', options, ['numClasses']);
+  checkKnownKeys('options', options, OPTION_KEYS);
   const k = checkNumClasses(options.numClasses);
+  const labels = checkLabels(options.labels, k);
+  const normalize = checkNormalize(options.normalize);
   const [t, p] = preparePair(yTrue, yPred, k);
-  return confusionFromPrepared(t, p, k);
+  return normalizeCounts(selectLabels(await confusionFromPrepared(t, p, k), labels), normalize);
 }
 
 /**
@@ -118,13 +161,19 @@ export async function confusionMatrix(
  */
 export class ConfusionMatrix {
   readonly numClasses: number;
+  /** sklearn's `labels` (see {@link ConfusionMatrixOptions.labels}); `undefined`: all K. */
+  readonly labels: readonly number[] | undefined;
+  /** sklearn's `normalize` (see {@link ConfusionMatrixOptions.normalize}); `undefined`: counts. */
+  readonly normalize: Normalize | undefined;
   private counts: tf.Tensor2D | null = null;
   private invalid: tf.Tensor1D | null = null;
 
   constructor(options: ConfusionMatrixOptions) {
     requireOptions(options);
-    checkKnownKeys('options', options, ['numClasses']);
+    checkKnownKeys('options', options, OPTION_KEYS);
     this.numClasses = checkNumClasses(options.numClasses);
+    this.labels = checkLabels(options.labels, this.numClasses);
+    this.normalize = checkNormalize(options.normalize);
   }
 
   /** Adds a batch; `yPred` may be ids `[N]` or scores `[N, K]`. No host read. */
@@ -146,16 +195,24 @@ export class ConfusionMatrix {
     for (const t of previous) t?.dispose();
   }
 
-  /** The accumulated matrix (one host read); all zeros before the first update. */
+  /**
+   * The accumulated matrix (one host read), `labels` and `normalize` applied; all zeros before
+   * the first update.
+   */
   async compute(): Promise<number[][]> {
     const k = this.numClasses;
-    if (!this.counts || !this.invalid) return rows(new Int32Array(k * k), k);
+    if (!this.counts || !this.invalid) return this.finish(rows(new Int32Array(k * k), k));
     const counts = this.counts;
     const invalid = this.invalid;
-    return readPacked(
+    const cm = await readPacked(
       tf.tidy(() => pack(counts, invalid)),
       k,
     );
+    return this.finish(cm);
+  }
+
+  private finish(cm: number[][]): number[][] {
+    return normalizeCounts(selectLabels(cm, this.labels), this.normalize);
   }
 
   /** Clears the counts (frees the device memory). */
@@ -173,7 +230,11 @@ export class ConfusionMatrix {
 
   /** The constructor options (plain JSON); the counts are state, not config. */
   getConfig(): ConfusionMatrixOptions {
-    return { numClasses: this.numClasses };
+    return {
+      numClasses: this.numClasses,
+      ...(this.labels ? { labels: [...this.labels] } : {}),
+      ...(this.normalize ? { normalize: this.normalize } : {}),
+    };
   }
 
   /** A fresh, empty matrix from {@link ConfusionMatrix.getConfig}'s output. */

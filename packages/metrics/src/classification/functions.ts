@@ -8,8 +8,10 @@ import {
   checkAverage,
   checkBeta,
   checkNumClasses,
+  checkScoreLabels,
   checkZeroDivision,
   requireOptions,
+  type ScoreLabels,
   type ZeroDivision,
 } from './options.js';
 import { pickScore } from './scores.js';
@@ -22,6 +24,16 @@ export interface ScoreOptions<A extends Average = Average> {
   average?: A;
   /** Score of a ratio with a zero denominator; default 0. */
   zeroDivision?: ZeroDivision;
+  /**
+   * sklearn's `labels`: the classes to score and average over, in this order (distinct ids in
+   * `[0, K)`); default all K classes (sklearn's `labels=range(K)`). Samples of other classes
+   * still count as false positives / negatives of these. `labels: [1]` with K = 2 is sklearn's
+   * `average='binary'` (`pos_label=1`). `'present'`: the classes true or predicted at least once
+   * (in the streaming classes: since the last reset), ascending — sklearn's default
+   * `labels=None`, whose macro average (like torchmetrics') leaves out classes neither true
+   * nor predicted.
+   */
+  labels?: ScoreLabels;
 }
 
 /** Options of {@link fbetaScore}: {@link ScoreOptions} plus `beta`. */
@@ -76,13 +88,15 @@ export async function accuracyScore(
 
 function scoreOptions(options: ScoreOptions | undefined, withBeta: boolean) {
   requireOptions(options);
-  const keys = ['numClasses', 'average', 'zeroDivision'];
+  const keys = ['numClasses', 'average', 'zeroDivision', 'labels'];
   checkKnownKeys('options', options, withBeta ? [...keys, 'beta'] : keys);
+  const k = checkNumClasses(options!.numClasses);
   return {
-    k: checkNumClasses(options!.numClasses),
+    k,
     average: checkAverage(options!.average),
     zd: checkZeroDivision(options!.zeroDivision),
     beta: withBeta ? checkBeta((options as FBetaOptions).beta) : 1,
+    labels: checkScoreLabels(options!.labels, k),
   };
 }
 
@@ -95,12 +109,14 @@ async function score(
 ): Promise<number | number[]> {
   const o = scoreOptions(options, withBeta);
   const [t, p] = preparePair(yTrue, yPred, o.k);
-  return pickScore(await confusionFromPrepared(t, p, o.k), metric, o.average, o.beta, o.zd);
+  const cm = await confusionFromPrepared(t, p, o.k);
+  return pickScore(cm, metric, o.average, o.beta, o.zd, o.labels);
 }
 
 /**
  * Precision `tp / (tp + fp)` per class, averaged by `options.average` (sklearn's
- * `precision_score(labels=range(K))`). A class never predicted scores `zeroDivision`.
+ * `precision_score(labels=range(K))`, or `options.labels`). A class never predicted scores
+ * `zeroDivision`.
  *
  * @example
  * await precisionScore([0, 1, 2, 2], [0, 2, 2, 1], { numClasses: 3 });                   // macro

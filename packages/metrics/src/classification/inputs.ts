@@ -5,7 +5,8 @@ import { MAX_BATCH } from './options.js';
 /**
  * Labels or predictions: class ids (a rank-1 tensor of int32 or integer-valued floats, a
  * `number[]` or a typed array) or per-class scores / logits / probabilities / one-hot rows
- * (a rank-2 `[N, K]` tensor or `number[][]`), reduced to ids by argmax (first maximum wins).
+ * (a rank-2 `[N, K]` tensor or `number[][]`), reduced to ids by argmax (first maximum wins;
+ * in a tensor NaN counts as the maximum, as in numpy and torch; host rows reject NaN).
  */
 export type ClassInput = tf.Tensor | ArrayLike<number> | ReadonlyArray<ArrayLike<number>>;
 
@@ -132,6 +133,18 @@ export function preparePair(
 }
 
 /**
+ * Row-wise argmax of `[N, K]` scores as numpy's and torch's: the first maximum wins and NaN
+ * counts as the maximum (a row with NaN gives its first NaN's index). tfjs' own argMax skips
+ * NaN unless it comes first, so a diverged model's NaN logits would land on arbitrary classes.
+ */
+function scoreArgmax(x: tf.Tensor): tf.Tensor1D {
+  const best = tf.argMax(x, 1) as tf.Tensor1D;
+  if (x.dtype !== 'float32') return best;
+  const nan = tf.isNaN(x);
+  return tf.where(tf.any(nan, 1), tf.argMax(tf.cast(nan, 'int32'), 1), best) as tf.Tensor1D;
+}
+
+/**
  * Device stage: int32 ids `[N]` and the number of invalid ids (outside `[0, K)`, not integer,
  * NaN) as an int32 scalar, without reading anything back. Call inside `tf.tidy`.
  */
@@ -143,7 +156,7 @@ export function deviceIds(
     return { ids: tf.tensor1d(input.ids, 'int32'), invalid: tf.scalar(0, 'int32') };
   }
   const x = input.tensor;
-  if (x.rank === 2) return { ids: tf.argMax(x, 1) as tf.Tensor1D, invalid: tf.scalar(0, 'int32') };
+  if (x.rank === 2) return { ids: scoreArgmax(x), invalid: tf.scalar(0, 'int32') };
   const asNumber = x.dtype === 'bool' ? tf.cast(x, 'int32') : x;
   let bad = tf.logicalOr(tf.less(asNumber, 0), tf.greaterEqual(asNumber, numClasses));
   // NaN compares false above but unequal to its own floor, so it is caught here too.

@@ -28,6 +28,39 @@ export function checkZeroDivision(value: unknown, argument = 'options.zeroDivisi
   return value;
 }
 
+/**
+ * sklearn's `labels`: distinct class ids in `[0, K)`, in the order results are given; `undefined`
+ * when not set (all K classes in order).
+ */
+export function checkLabels(
+  value: unknown,
+  numClasses: number,
+  argument = 'options.labels',
+): number[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const allowed = `a non-empty array of distinct integer class ids in [0, ${numClasses - 1}]`;
+  if (!Array.isArray(value) || value.length === 0)
+    throw new InvalidArgumentError(argument, value, allowed);
+  const seen = new Set<number>();
+  value.forEach((v: unknown, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= numClasses || seen.has(v))
+      throw new InvalidArgumentError(`${argument}[${i}]`, v, allowed);
+    seen.add(v);
+  });
+  return [...(value as number[])];
+}
+
+/** `labels` of the scores: {@link checkLabels}' ids, or `'present'` (sklearn's `labels=None`). */
+export type ScoreLabels = readonly number[] | 'present';
+
+export function checkScoreLabels(
+  value: unknown,
+  numClasses: number,
+  argument = 'options.labels',
+): number[] | 'present' | undefined {
+  return value === 'present' ? 'present' : checkLabels(value, numClasses, argument);
+}
+
 export function checkBeta(value: unknown, argument = 'options.beta'): number {
   return checkNumber(argument, value, { min: 0 });
 }

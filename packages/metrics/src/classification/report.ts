@@ -3,11 +3,19 @@ import { confusionFromPrepared } from './confusion.js';
 import { type ClassInput, preparePair } from './inputs.js';
 import {
   checkNumClasses,
+  checkScoreLabels,
   checkZeroDivision,
   requireOptions,
+  type ScoreLabels,
   type ZeroDivision,
 } from './options.js';
-import { accuracyFromCounts, classCounts, prfFromCounts } from './scores.js';
+import {
+  accuracyFromCounts,
+  type ClassCounts,
+  classCounts,
+  prfFromCounts,
+  selectCounts,
+} from './scores.js';
 
 /** One row of a classification report. */
 export interface ReportRow {
@@ -21,7 +29,13 @@ export interface ReportRow {
 /** sklearn's `classification_report(output_dict=True)` as plain JSON, in class order. */
 export interface ClassificationReportResult {
   classes: ReportRow[];
+  /** `trace(C) / sum(C)` over all samples. */
   accuracy: number;
+  /**
+   * Only when `labels` lists classes other than those present (sklearn 1.2's rule): the micro
+   * average of the listed classes, which sklearn prints in place of "accuracy".
+   */
+  microAvg?: Omit<ReportRow, 'name'>;
   macroAvg: Omit<ReportRow, 'name'>;
   weightedAvg: Omit<ReportRow, 'name'>;
   /** Digits {@link formatClassificationReport} uses by default. */
@@ -38,6 +52,12 @@ export interface ClassificationReportOptions {
   digits?: number;
   /** Score of a ratio with a zero denominator; default 0. */
   zeroDivision?: ZeroDivision;
+  /**
+   * sklearn's `labels`: the classes given a row and averaged over, in this order (ids, or
+   * `'present'`: the classes true or predicted at least once, sklearn's `labels=None`); default
+   * all K. Names still come from `targetNames` by class id (sklearn pairs them with `labels`).
+   */
+  labels?: ScoreLabels;
 }
 
 export interface CheckedReportOptions {
@@ -45,9 +65,15 @@ export interface CheckedReportOptions {
   targetNames: string[];
   digits: number;
   zeroDivision: ZeroDivision;
+  labels?: number[] | 'present';
 }
 
-export const REPORT_KEYS = ['numClasses', 'targetNames', 'digits', 'zeroDivision'];
+/** What the streaming `ClassificationReport`'s `getConfig()` returns. */
+export type ClassificationReportConfig = Required<Omit<ClassificationReportOptions, 'labels'>> & {
+  labels?: number[] | 'present';
+};
+
+export const REPORT_KEYS = ['numClasses', 'targetNames', 'digits', 'zeroDivision', 'labels'];
 
 export function checkReportOptions(
   options: ClassificationReportOptions | undefined,
@@ -76,7 +102,17 @@ export function checkReportOptions(
     digits:
       o.digits === undefined ? 2 : checkInteger('options.digits', o.digits, { min: 0, max: 15 }),
     zeroDivision: checkZeroDivision(o.zeroDivision),
+    ...(o.labels === undefined ? {} : { labels: checkScoreLabels(o.labels, numClasses) }),
   };
+}
+
+/** The class ids a report lists: `labels`, the present ones, or all K. */
+function reportClasses(counts: ClassCounts, labels: number[] | 'present' | undefined): number[] {
+  const all = counts.tp.map((_, i) => i);
+  if (labels === undefined) return all;
+  if (labels !== 'present') return labels;
+  const present = all.filter((i) => counts.support[i]! > 0 || counts.predicted[i]! > 0);
+  return present.length === 0 ? all : present;
 }
 
 /** Builds the report from a confusion matrix (the stage shared with the streaming object). */
@@ -85,23 +121,35 @@ export function reportFromConfusion(
   o: CheckedReportOptions,
 ): ClassificationReportResult {
   const counts = classCounts(cm);
-  const prf = prfFromCounts(counts, 1, o.zeroDivision);
-  const total = counts.support.reduce((a, b) => a + b, 0);
+  const ids = reportClasses(counts, o.labels);
+  const selected = selectCounts(counts, ids);
+  const prf = prfFromCounts(selected, 1, o.zeroDivision);
+  const total = selected.support.reduce((a, b) => a + b, 0);
   const avg = (a: { precision: number; recall: number; fbeta: number }) => ({
     precision: a.precision,
     recall: a.recall,
     f1: a.fbeta,
     support: total,
   });
+  // sklearn 1.2: "accuracy" unless `labels` was given and differs from the classes present.
+  const present = counts.tp
+    .map((_, i) => i)
+    .filter((i) => counts.support[i]! + counts.predicted[i]! > 0);
+  const listed = new Set(ids);
+  const microIsAccuracy =
+    o.labels === undefined ||
+    o.labels === 'present' ||
+    (listed.size === present.length && present.every((i) => listed.has(i)));
   return {
-    classes: o.targetNames.map((name, i) => ({
-      name,
+    classes: ids.map((id, i) => ({
+      name: o.targetNames[id]!,
       precision: prf.perClass.precision[i]!,
       recall: prf.perClass.recall[i]!,
       f1: prf.perClass.fbeta[i]!,
       support: prf.perClass.support[i]!,
     })),
     accuracy: accuracyFromCounts(counts, o.zeroDivision),
+    ...(microIsAccuracy ? {} : { microAvg: avg(prf.averages.micro) }),
     macroAvg: avg(prf.averages.macro),
     weightedAvg: avg(prf.averages.weighted),
     digits: o.digits,
@@ -191,7 +239,9 @@ export function formatClassificationReport(
   for (const c of report.classes) text += row(c.name, c);
   text += '\n';
   const total = report.macroAvg.support;
-  text += `${pad('accuracy', width)} ${' '.repeat(10)}${' '.repeat(10)}${num(report.accuracy)} ${pad(String(total), 9)}\n`;
+  if (report.microAvg) text += row('micro avg', report.microAvg);
+  else
+    text += `${pad('accuracy', width)} ${' '.repeat(10)}${' '.repeat(10)}${num(report.accuracy)} ${pad(String(total), 9)}\n`;
   text += row('macro avg', report.macroAvg);
   text += row('weighted avg', report.weightedAvg);
   return text;

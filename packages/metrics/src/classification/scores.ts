@@ -73,6 +73,28 @@ export function classCounts(cm: readonly (readonly number[])[]): ClassCounts {
   return { tp, predicted, support };
 }
 
+/**
+ * The counts of `labels` only, in that order (sklearn's `labels`): each class keeps its full
+ * row and column sums, so samples of other classes still count as its false positives /
+ * negatives.
+ */
+export function selectCounts(
+  c: ClassCounts,
+  labels: readonly number[] | 'present' | undefined,
+): ClassCounts {
+  if (labels === undefined) return c;
+  if (labels === 'present') {
+    // sklearn's labels=None: the classes true or predicted at least once (all K if none is).
+    const present = c.tp.map((_, i) => i).filter((i) => c.support[i]! > 0 || c.predicted[i]! > 0);
+    return present.length === 0 ? c : selectCounts(c, present);
+  }
+  return {
+    tp: labels.map((l) => c.tp[l]!),
+    predicted: labels.map((l) => c.predicted[l]!),
+    support: labels.map((l) => c.support[l]!),
+  };
+}
+
 const divide = (num: number, den: number, zd: ZeroDivision) => (den === 0 ? zd : num / den);
 
 /**
@@ -101,8 +123,14 @@ export function prfFromCounts(c: ClassCounts, beta: number, zd: ZeroDivision): P
   const recall = c.tp.map((tp, i) => divide(tp, c.support[i]!, zd));
   const fbeta = c.tp.map((tp, i) => fbetaOf(tp, c.support[i]!, c.predicted[i]!, beta, zd));
   const [tp, pred, sup] = [sum(c.tp), sum(c.predicted), sum(c.support)];
-  const weightedMean = (xs: number[]) =>
-    sup === 0 ? zd : xs.reduce((a, x, i) => a + x * c.support[i]!, 0) / sup;
+  // No support at all (sklearn 1.2): recall is zd; precision and F are zd when nothing was
+  // predicted either, else 0 (possible only when `labels` leaves classes out).
+  const weightedMean = (xs: number[], ifPredicted: number) =>
+    sup === 0
+      ? pred === 0
+        ? zd
+        : ifPredicted
+      : xs.reduce((a, x, i) => a + x * c.support[i]!, 0) / sup;
   return {
     perClass: { precision, recall, fbeta, support: c.support.slice(0, k) },
     averages: {
@@ -113,9 +141,9 @@ export function prfFromCounts(c: ClassCounts, beta: number, zd: ZeroDivision): P
         fbeta: fbetaOf(tp, sup, pred, beta, zd),
       },
       weighted: {
-        precision: weightedMean(precision),
-        recall: weightedMean(recall),
-        fbeta: weightedMean(fbeta),
+        precision: weightedMean(precision, 0),
+        recall: weightedMean(recall, zd),
+        fbeta: weightedMean(fbeta, 0),
       },
     },
   };
@@ -184,8 +212,9 @@ export function pickScore(
   average: Average,
   beta: number,
   zd: ZeroDivision,
+  labels?: readonly number[] | 'present',
 ): number | number[] {
   checkBeta(beta, 'beta');
-  const prf = prfFromCounts(classCounts(cm), beta, zd);
+  const prf = prfFromCounts(selectCounts(classCounts(cm), labels), beta, zd);
   return average === 'none' ? prf.perClass[metric] : prf.averages[average][metric];
 }

@@ -8,12 +8,14 @@ import {
   checkAverage,
   checkBeta,
   checkNumClasses,
+  checkScoreLabels,
   checkZeroDivision,
   requireOptions,
   type ZeroDivision,
 } from './options.js';
 import {
   type CheckedReportOptions,
+  type ClassificationReportConfig,
   type ClassificationReportOptions,
   type ClassificationReportResult,
   checkReportOptions,
@@ -101,25 +103,34 @@ export class Accuracy extends ConfusionMetric<number> {
   }
 }
 
+/** What `getConfig()` of {@link Precision}, {@link Recall}, {@link F1Score} returns. */
+export type ScoreConfig<A extends Average = Average> = Required<Omit<ScoreOptions<A>, 'labels'>> & {
+  labels?: number[] | 'present';
+};
+
 /** Shared options handling of {@link Precision}, {@link Recall}, {@link F1Score}, {@link FBetaScore}. */
 abstract class AveragedMetric<A extends Average> extends ConfusionMetric<AverageResult<A>> {
   readonly average: A;
   readonly zeroDivision: ZeroDivision;
+  /** sklearn's `labels` (see {@link ScoreOptions.labels}); `undefined`: all K classes. */
+  readonly labels: readonly number[] | 'present' | undefined;
   protected abstract readonly metric: 'precision' | 'recall' | 'fbeta';
   protected readonly beta: number;
 
   constructor(options: FBetaOptions<A> | ScoreOptions<A>, withBeta: boolean) {
     requireOptions(options);
-    const keys = ['numClasses', 'average', 'zeroDivision'];
+    const keys = ['numClasses', 'average', 'zeroDivision', 'labels'];
     checkKnownKeys('options', options, withBeta ? [...keys, 'beta'] : keys);
     const k = checkNumClasses(options.numClasses);
     const average = checkAverage(options.average) as A;
     const zeroDivision = checkZeroDivision(options.zeroDivision);
     const beta = withBeta ? checkBeta((options as FBetaOptions<A>).beta) : 1;
+    const labels = checkScoreLabels(options.labels, k);
     super(k);
     this.average = average;
     this.zeroDivision = zeroDivision;
     this.beta = beta;
+    this.labels = labels;
   }
 
   protected score(cm: number[][]): AverageResult<A> {
@@ -129,12 +140,20 @@ abstract class AveragedMetric<A extends Average> extends ConfusionMetric<Average
       this.average,
       this.beta,
       this.zeroDivision,
+      this.labels,
     ) as AverageResult<A>;
   }
 
-  /** The constructor options with defaults filled in (plain JSON). */
-  getConfig(): Required<ScoreOptions<A>> {
-    return { numClasses: this.numClasses, average: this.average, zeroDivision: this.zeroDivision };
+  /** The constructor options with defaults filled in (plain JSON; `labels` only when set). */
+  getConfig(): ScoreConfig<A> {
+    return {
+      numClasses: this.numClasses,
+      average: this.average,
+      zeroDivision: this.zeroDivision,
+      ...(this.labels === undefined
+        ? {}
+        : { labels: this.labels === 'present' ? 'present' : [...this.labels] }),
+    };
   }
 }
 
@@ -202,7 +221,7 @@ export class FBetaScore<A extends Average = 'macro'> extends AveragedMetric<A> {
   constructor(options: FBetaOptions<A>) {
     super(options, true);
   }
-  override getConfig(): Required<FBetaOptions<A>> {
+  override getConfig(): ScoreConfig<A> & { beta: number } {
     return { ...super.getConfig(), beta: this.beta };
   }
   static fromConfig<A extends Average>(config: FBetaOptions<A>): FBetaScore<A> {
@@ -232,8 +251,13 @@ export class ClassificationReport extends ConfusionMetric<ClassificationReportRe
   }
 
   /** The constructor options with defaults filled in (plain JSON). */
-  getConfig(): Required<ClassificationReportOptions> {
-    return { ...this.options, targetNames: [...this.options.targetNames] };
+  getConfig(): ClassificationReportConfig {
+    const { labels, ...rest } = this.options;
+    return {
+      ...rest,
+      targetNames: [...rest.targetNames],
+      ...(labels === undefined ? {} : { labels: labels === 'present' ? labels : [...labels] }),
+    };
   }
 
   static fromConfig(config: ClassificationReportOptions): ClassificationReport {

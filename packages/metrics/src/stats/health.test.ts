@@ -35,8 +35,16 @@ describe(`healthFlags [${testBackend}]`, () => {
     expect(healthFlags([5e3, 1, 1]).exploding).toBe(true);
     expect(healthFlags([50, 1, 0.01]).exploding).toBe(true); // ratio 5e3
     expect(healthFlags([50, 1, 0.01], { maxRatio: 1e4 }).exploding).toBe(false);
+    // A non-finite or zero end gives no ratio (documented), so no ratio flag either.
     const inf = healthFlags([1, Number.POSITIVE_INFINITY]);
-    expect([inf.exploding, inf.nonFinite, inf.ratio]).toEqual([true, true, 0]);
+    expect([inf.exploding, inf.vanishing, inf.nonFinite, inf.ratio]).toEqual([
+      true,
+      false,
+      true,
+      null,
+    ]);
+    const zeroFirst = healthFlags([0, 1]);
+    expect([zeroFirst.vanishing, zeroFirst.ratio]).toEqual([true, null]); // by the layer's norm
     const nan = healthFlags([Number.NaN, 1]);
     expect([nan.exploding, nan.vanishing, nan.nonFinite, nan.ratio]).toEqual([
       false,

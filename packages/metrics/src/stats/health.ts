@@ -113,8 +113,9 @@ export function healthFlags(
   }));
   const first = gradNorms[0]!;
   const last = gradNorms[gradNorms.length - 1]!;
-  const r = first / last;
-  const ratio = gradNorms.length > 1 && Number.isFinite(r) && last > 0 ? r : null;
+  // Only between two finite, non-zero ends: [1, Infinity] would give 0 and flag "vanishing".
+  const usable = (v: number) => Number.isFinite(v) && v > 0;
+  const ratio = gradNorms.length > 1 && usable(first) && usable(last) ? first / last : null;
   return {
     vanishing: layers.some((l) => l.vanishing) || (ratio !== null && ratio < t.minRatio),
     exploding: layers.some((l) => l.exploding) || (ratio !== null && ratio > t.maxRatio),

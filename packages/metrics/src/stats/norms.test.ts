@@ -49,6 +49,19 @@ describe(`l2Norms / globalNorm [${testBackend}]`, () => {
     tf.dispose([...xs, norms, g]);
   });
 
+  it('give 0 for an empty tensor on every backend (numpy.linalg.norm of an empty array)', async () => {
+    const xs = [tf.zeros([0, 3]), tf.tensor1d([3, 4]), tf.zeros([0], 'int32')];
+    const norms = l2Norms(xs);
+    const values = Array.from(await norms.data());
+    expect([values[0], values[2]]).toEqual([0, 0]);
+    rel(values[1]!, 5, tolerance);
+    const g = globalNorm(xs);
+    rel((await g.data())[0]!, 5, tolerance);
+    const empty = globalNorm([xs[0]!]);
+    expect((await empty.data())[0]).toBe(0);
+    tf.dispose([...xs, norms, g, empty]);
+  });
+
   it('stay finite where squares overflow or underflow float32', async () => {
     const huge = tf.tensor1d([1e30, -1e30]);
     const tiny = tf.tensor1d([1e-30, 1e-30]);

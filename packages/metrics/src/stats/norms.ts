@@ -4,9 +4,11 @@ import { asFloat, checkTensorList } from './checks.js';
 /**
  * `||x||_2` of one tensor, scaled by its largest magnitude first (`m ||x / m||_2`, as LAPACK's
  * nrm2 does) so that exploding gradients above ~1.8e19, whose squares overflow float32,
- * still get a finite norm. Any NaN / ±Infinity element makes the norm non-finite.
+ * still get a finite norm. Any NaN / ±Infinity element makes the norm non-finite. An empty
+ * tensor has norm 0 (as numpy's); `max` of nothing is -Infinity on cpu but 0 on wasm.
  */
 function scaledNorm(x: tf.Tensor): tf.Scalar {
+  if (x.size === 0) return tf.scalar(0);
   const v = asFloat(x);
   const m = tf.max(tf.abs(v));
   return tf.mul(m, tf.sqrt(tf.sum(tf.square(tf.divNoNan(v, m))))) as tf.Scalar;
@@ -14,7 +16,8 @@ function scaledNorm(x: tf.Tensor): tf.Scalar {
 
 /**
  * The L2 norm of each tensor, `||t_i||_2 = sqrt(sum t_i^2)`, as a float32 `[n]` tensor on
- * the device (no host read); e.g. per-parameter gradient norms each step.
+ * the device (no host read); e.g. per-parameter gradient norms each step. An empty tensor's
+ * norm is 0.
  *
  * @example
  * const norms = l2Norms(grads); // Tensor1D, one norm per gradient
