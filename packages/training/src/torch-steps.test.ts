@@ -106,4 +106,13 @@ describe(`Trainer steps against PyTorch [${testBackend}]`, () => {
       await runCase(c.clipValue, { optimizer: tf.train.sgd(0.5), clip: { value: 0.02 } })
     ).m.dispose();
   });
+
+  it('clip with both: clip_grad_norm_, then clip_grad_value_', async () => {
+    (
+      await runCase(c.clipBoth, {
+        optimizer: tf.train.sgd(0.5),
+        clip: { globalNorm: 0.1, value: 0.008 },
+      })
+    ).m.dispose();
+  });
 });
