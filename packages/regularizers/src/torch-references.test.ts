@@ -78,6 +78,76 @@ describe('decoupled weight decay against torch under an LR schedule (StepLR)', (
   });
 });
 
+describe("Adam's step count is per parameter, as torch's", () => {
+  it('a parameter whose first gradient comes at step 3 gets the bias corrections of t = 1 (adamw)', () => {
+    const { firstBiasStep, trajectory } = ref.optimizers.adamwLateStart;
+    const opt = adamw({
+      learningRate: ref.optimizers.lr,
+      weightDecay: ref.optimizers.weightDecay,
+      exclude: [],
+    });
+    const p = problem('tref_late');
+    const d = ref.optimizers.data;
+    const X = tf.tensor(d.X);
+    const y = tf.tensor(d.y);
+    const noBias = () => tf.mean(tf.square(tf.sub(tf.matMul(X, p.kernel), y))) as tf.Scalar;
+    trajectory.forEach((step, i) => {
+      if (i + 1 < firstBiasStep) opt.minimize(noBias, false, [p.kernel]);
+      else opt.minimize(p.loss, false, [p.kernel, p.bias]);
+      expect(maxRelError(p.kernel.dataSync(), step.kernel)).toBeLessThan(tolerance);
+      expect(maxRelError(p.bias.dataSync(), step.bias)).toBeLessThan(tolerance);
+    });
+    tf.dispose([X, y]);
+    p.dispose();
+    opt.dispose();
+  });
+});
+
+describe("Adam's per-parameter step in saved state", () => {
+  it("getWeights / setWeights carry each variable's step; a save without steps falls back to iterations", async () => {
+    const opt = adamw({ learningRate: 0.1, weightDecay: 0.2, exclude: [] });
+    const p = problem('tref_save');
+    const d = ref.optimizers.data;
+    const X = tf.tensor(d.X);
+    const y = tf.tensor(d.y);
+    const noBias = () => tf.mean(tf.square(tf.sub(tf.matMul(X, p.kernel), y))) as tf.Scalar;
+    opt.minimize(noBias, false, [p.kernel]);
+    opt.minimize(noBias, false, [p.kernel]);
+    opt.minimize(p.loss, false, [p.kernel, p.bias]);
+    // Copies: m and v are the live slot variables, which the next step changes.
+    const live = await opt.getWeights();
+    const saved = live.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+    tf.dispose(live.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+    const steps = Object.fromEntries(
+      saved.filter((w) => w.name.endsWith('/step')).map((w) => [w.name, w.tensor.dataSync()[0]]),
+    );
+    expect(steps).toEqual({ 'tref_save/kernel/step': 3, 'tref_save/bias/step': 1 });
+    const start = [p.kernel.dataSync().slice(), p.bias.dataSync().slice()];
+    const nextStep = async (restored: tf.Optimizer) => {
+      p.kernel.assign(tf.tensor(start[0]!, [3, 1]));
+      p.bias.assign(tf.tensor(start[1]!));
+      restored.minimize(p.loss, false, [p.kernel, p.bias]);
+      return [...p.kernel.dataSync(), ...p.bias.dataSync()];
+    };
+    const expected = await nextStep(opt);
+    const copy = adamw({ learningRate: 0.1, weightDecay: 0.2, exclude: [] });
+    await copy.setWeights(saved.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) })));
+    expect(await nextStep(copy)).toEqual(expected);
+    // Without the /step entries (a state saved before they existed): every step = iterations.
+    const old = adamw({ learningRate: 0.1, weightDecay: 0.2, exclude: [] });
+    await old.setWeights(
+      saved
+        .filter((w) => !w.name.endsWith('/step'))
+        .map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) })),
+    );
+    const oldSteps = (await old.getWeights()).filter((w) => w.name.endsWith('/step'));
+    expect(oldSteps.map((w) => w.tensor.dataSync()[0])).toEqual([3, 3]);
+    tf.dispose([X, y, ...saved.map((w) => w.tensor), ...oldSteps.map((w) => w.tensor)]);
+    p.dispose();
+    for (const o of [opt, copy, old]) o.dispose();
+  });
+});
+
 describe('dropout family against torch.nn.functional', () => {
   for (const { p, values } of ref.dropout.kept) {
     it(`dropout p = ${p}: outputs are 0 or torch's 1 / (1 - p)`, () => {
