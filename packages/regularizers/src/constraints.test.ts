@@ -66,6 +66,33 @@ describe('norm constraints', () => {
     ).toEqual([0, 0, 2]);
   });
 
+  it("Keras' epsilon 1e-7 in the denominators (seen on a column of norm 1e-7), as tfjs-layers' ports", () => {
+    // Columns: norm 1e-7 (the epsilon halves it), norm 5, norm 0.
+    const w = tf.tensor([
+      [6e-8, 3, 0],
+      [8e-8, 4, 0],
+    ]);
+    const unit = unitNorm().apply(w).dataSync();
+    expect(maxRelError(columnNorms(unit, 2, 3), [0.5, 1, 0])).toBeLessThan(1e-5);
+    const band = minMaxNorm({ minValue: 1, maxValue: 2 }).apply(w).dataSync();
+    expect(maxRelError(columnNorms(band, 2, 3), [0.5, 2, 0])).toBeLessThan(1e-5);
+    const pairs: [tf.Tensor, tf.Tensor][] = [
+      [unitNorm().apply(w), tf.constraints.unitNorm({ axis: 0 }).apply(w)],
+      [
+        minMaxNorm({ minValue: 1, maxValue: 2, rate: 0.7 }).apply(w),
+        tf.constraints.minMaxNorm({ minValue: 1, maxValue: 2, rate: 0.7, axis: 0 }).apply(w),
+      ],
+      [
+        maxNorm({ maxValue: 1 }).apply(w),
+        tf.constraints.maxNorm({ maxValue: 1, axis: 0 }).apply(w),
+      ],
+    ];
+    for (const [ours, theirs] of pairs) {
+      expect(maxRelError(ours.dataSync(), theirs.dataSync())).toBeLessThan(1e-6);
+    }
+    tf.dispose([w, ...pairs.flat()]);
+  });
+
   it('projections are idempotent', () => {
     const w = tf.randomNormal([5, 3], 0, 3, 'float32', 9);
     for (const c of [

@@ -63,11 +63,16 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
     this.name = options.name ?? defaultName(this.l1, this.l2);
   }
 
-  /** The penalty of one tensor: `l1 * sum |x| + l2 * sum x^2` (a scalar, differentiable). */
+  /**
+   * The penalty of one tensor: `l1 * sum |x| + l2 * sum x^2` (a scalar, differentiable). Its
+   * gradient is `l1 * sign(x) + 2 * l2 * x`, with `sign(0) = 0` as in PyTorch and TensorFlow.
+   */
   apply(x: tf.Tensor): tf.Scalar {
     return tf.tidy(() => {
       let total: tf.Scalar = tf.scalar(0);
-      if (this.l1 > 0) total = tf.add(total, tf.mul(this.l1, tf.sum(tf.abs(x))));
+      // |x| as x * sign(x): tfjs' Abs gradient is -1 at x = 0, torch's and TensorFlow's is
+      // sign(0) = 0, so a weight sitting at exactly 0 (pruned, zero-initialized) stays there.
+      if (this.l1 > 0) total = tf.add(total, tf.mul(this.l1, tf.sum(tf.mul(x, tf.sign(x)))));
       if (this.l2 > 0) total = tf.add(total, tf.mul(this.l2, tf.sum(tf.square(x))));
       return total;
     });

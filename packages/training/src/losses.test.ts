@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tolerance } from '../../../test/backend.js';
 import {
+  categoricalCrossEntropy,
+  categoricalCrossEntropyPerSample,
   meanSquaredError,
   resolveLoss,
   softmaxCrossEntropy,
@@ -40,6 +42,42 @@ describe('losses', () => {
       () => softmaxCrossEntropy(tf.tensor2d(targets), tf.tensor2d(logits)).dataSync()[0]!,
     );
     expect(Math.abs(value - expected)).toBeLessThanOrEqual(tolerance * expected);
+  });
+
+  it("categoricalCrossEntropy is Keras' from_logits=False: rows renormalized, then clipped", () => {
+    // Rows that do not sum to 1 (and an exact 0): Keras and tfjs-layers divide by the row sum first.
+    const probabilities = [
+      [0.2, 0.3, 0.1],
+      [0, 0.5, 1.5],
+    ];
+    const targets = [
+      [0, 1, 0],
+      [0.2, 0.3, 0.5],
+    ];
+    // Host closed form: -sum_k y_k log(clip(p_k / sum_j p_j, 1e-7, 1 - 1e-7)).
+    const expected = probabilities.map((row, i) => {
+      const sum = row.reduce((a, b) => a + b, 0);
+      return -row.reduce(
+        (t, v, k) => t + targets[i]![k]! * Math.log(Math.min(Math.max(v / sum, 1e-7), 1 - 1e-7)),
+        0,
+      );
+    });
+    const [perSample, mean, keras] = tf.tidy(() => {
+      const y = tf.tensor2d(targets);
+      const p = tf.tensor2d(probabilities);
+      return [
+        categoricalCrossEntropyPerSample(y, p).dataSync(),
+        categoricalCrossEntropy(y, p).dataSync()[0]!,
+        tf.metrics.categoricalCrossentropy(y, p).dataSync(),
+      ];
+    });
+    expected.forEach((e, i) => {
+      expect(Math.abs(perSample[i]! - e)).toBeLessThanOrEqual(tolerance * e);
+      expect(Math.abs(keras[i]! - e)).toBeLessThanOrEqual(tolerance * e);
+    });
+    expect(Math.abs(mean - (expected[0]! + expected[1]!) / 2)).toBeLessThanOrEqual(
+      tolerance * mean,
+    );
   });
 
   it('meanSquaredError is the mean of squared differences', () => {

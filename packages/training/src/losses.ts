@@ -19,13 +19,14 @@ export function softmaxCrossEntropyPerSample(yTrue: tf.Tensor, logits: tf.Tensor
   return tf.tidy(() => tf.neg(tf.sum(tf.mul(yTrue, tf.logSoftmax(logits)), -1)) as tf.Tensor1D);
 }
 
-/** Keras' epsilon: probabilities are clipped to `[eps, 1 - eps]` before the log. */
+/** Keras' epsilon: probabilities are renormalized, then clipped to `[eps, 1 - eps]` before the log. */
 const PROBABILITY_EPSILON = 1e-7;
 
 /**
  * Cross-entropy from probabilities (a model whose output layer applies softmax), averaged
- * over the batch, as Keras' `categorical_crossentropy(from_logits=False)`:
- * `L = -(1/B) * sum_i sum_k y_ik * log(clip(p_ik, eps, 1 - eps))`, `eps = 1e-7`.
+ * over the batch, as Keras' `categorical_crossentropy(from_logits=False)` (and tfjs-layers'):
+ * each row is divided by its sum, then clipped,
+ * `L = -(1/B) * sum_i sum_k y_ik * log(clip(p_ik / sum_j p_ij, eps, 1 - eps))`, `eps = 1e-7`.
  *
  * @example
  * const loss = categoricalCrossEntropy(tf.oneHot(ids, 10), probabilities);
@@ -42,7 +43,8 @@ export function categoricalCrossEntropyPerSample(
   probabilities: tf.Tensor,
 ): tf.Tensor1D {
   return tf.tidy(() => {
-    const p = tf.clipByValue(probabilities, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
+    const normalized = tf.div(probabilities, tf.sum(probabilities, -1, true));
+    const p = tf.clipByValue(normalized, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
     return tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), -1)) as tf.Tensor1D;
   });
 }

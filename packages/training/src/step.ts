@@ -6,6 +6,7 @@ import type { EpochOrder } from './batches.js';
 import { classWeightedLoss } from './class-weights.js';
 import { clipGradients } from './diagnostics/clip.js';
 import type { ResolvedClip } from './diagnostics/options.js';
+import { gradientsOrThrow } from './gradients.js';
 import type { PerSampleLossFn } from './losses.js';
 import { type CheckedData, denseTargets } from './targets.js';
 import type { LossHook, MeanLossFn } from './types.js';
@@ -173,15 +174,19 @@ export function trainStep(plan: StepPlan, batch: StepBatch): StepOutputs {
     let penalty: tf.Scalar | undefined;
     let weight: tf.Scalar | undefined;
     try {
-      const { value: loss, grads } = plan.optimizer.computeGradients(() => {
-        // keep(): the tape's forward scope would dispose them; they are needed after it.
-        yPred = tf.keep(forward(plan.model, x));
-        penalty = tf.keep(penaltySum(plan, yTrue, yPred, x, batch.step));
-        // Penalties are not class-weighted: only the data loss is.
-        const data = dataLoss(plan, yTrue, yPred);
-        if (data.weight !== undefined) weight = tf.keep(data.weight);
-        return tf.add(data.loss, penalty) as tf.Scalar;
-      }, plan.variables as tf.Variable[]);
+      const { value: loss, grads } = gradientsOrThrow(
+        (f, vars) => plan.optimizer.computeGradients(f, vars),
+        () => {
+          // keep(): the tape's forward scope would dispose them; they are needed after it.
+          yPred = tf.keep(forward(plan.model, x));
+          penalty = tf.keep(penaltySum(plan, yTrue, yPred, x, batch.step));
+          // Penalties are not class-weighted: only the data loss is.
+          const data = dataLoss(plan, yTrue, yPred);
+          if (data.weight !== undefined) weight = tf.keep(data.weight);
+          return tf.add(data.loss, penalty) as tf.Scalar;
+        },
+        plan.variables as tf.Variable[],
+      );
 
       // 5. non-finite check, on the device (read back with the loss, see WindowMeter)
       const lossFinite = tf.isFinite(loss) as tf.Scalar;

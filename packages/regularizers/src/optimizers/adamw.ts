@@ -20,10 +20,15 @@ import { DecoupledWeightDecay, type NamedTensor, type VariableFilter } from './w
  * multiplication (torch uses a double `b ** t`), and it keys its moment slots by the position
  * of a variable in the gradient list, so a changing `varList` mixes up states. Here the bias
  * corrections are computed in double and state is keyed by variable name.
+ *
+ * As in torch, the step count `t` is kept per variable and advances only on steps where the
+ * variable gets a gradient: a variable that starts training late (a layer unfrozen mid-run)
+ * gets the bias corrections of `t = 1` on its first update, not those of the global step
+ * (tfjs' Adam uses the global one).
  */
 export class TorchAdam extends tf.Optimizer {
   static className = 'OverfitTorchAdam';
-  private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+  private readonly moments = new Map<string, AdamSlot>();
 
   constructor(
     public learningRate: number,
@@ -44,20 +49,9 @@ export class TorchAdam extends tf.Optimizer {
     const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
-    const step = this.iterations + 1;
-    const stepSize = this.learningRate / (1 - this.beta1 ** step);
-    const bc2Sqrt = Math.sqrt(1 - this.beta2 ** step);
     // The fused kernel (one per variable) where an app installed it (@overfit/kernels).
     const fused =
       hasKernel(FusedAdamUpdate) && entries.every(([, g]) => g == null || g.dtype === 'float32');
-    const attrs: FusedAdamUpdateAttrs = {
-      learningRate: this.learningRate,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      biasCorrection1: 1 - this.beta1 ** step,
-      biasCorrection2: 1 - this.beta2 ** step,
-    };
     tf.tidy(() => {
       for (const [name, rawGrad] of entries) {
         const variable = tf.engine().registeredVariables[name];
@@ -66,7 +60,20 @@ export class TorchAdam extends tf.Optimizer {
         const grad =
           this.weightDecay === 0 ? rawGrad : tf.add(rawGrad, tf.mul(variable, this.weightDecay));
         const state = this.slot(name, variable);
+        state.step += 1;
+        const biasCorrection1 = 1 - this.beta1 ** state.step;
+        const biasCorrection2 = 1 - this.beta2 ** state.step;
+        const stepSize = this.learningRate / biasCorrection1;
+        const bc2Sqrt = Math.sqrt(biasCorrection2);
         if (fused) {
+          const attrs: FusedAdamUpdateAttrs = {
+            learningRate: this.learningRate,
+            beta1: this.beta1,
+            beta2: this.beta2,
+            epsilon: this.epsilon,
+            biasCorrection1,
+            biasCorrection2,
+          };
           const [x, m, v] = tf
             .engine()
             .runKernel(
@@ -90,12 +97,13 @@ export class TorchAdam extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  private slot(name: string, variable: tf.Variable): { m: tf.Variable; v: tf.Variable } {
+  private slot(name: string, variable: tf.Variable): AdamSlot {
     let state = this.moments.get(name);
     if (state === undefined) {
       state = tf.tidy(() => ({
         m: tf.variable(tf.zerosLike(variable), false),
         v: tf.variable(tf.zerosLike(variable), false),
+        step: 0,
       }));
       this.moments.set(name, state);
     }
@@ -107,26 +115,40 @@ export class TorchAdam extends tf.Optimizer {
     this.moments.clear();
   }
 
-  /** `[iter, <name>/m..., <name>/v...]`, the layout of tfjs' Adam. */
+  /**
+   * `[iter, <name>/m..., <name>/v..., <name>/step...]`: the layout of tfjs' Adam, then each
+   * variable's own step count (a fresh scalar the caller owns).
+   */
   override async getWeights(): Promise<NamedTensor[]> {
     const states = [...this.moments.entries()];
     return [
       await this.saveIterations(),
       ...states.map(([name, s]) => ({ name: `${name}/m`, tensor: s.m })),
       ...states.map(([name, s]) => ({ name: `${name}/v`, tensor: s.v })),
+      ...states.map(([name, s]) => ({ name: `${name}/step`, tensor: tf.scalar(s.step, 'int32') })),
     ];
   }
 
+  /** Restores {@link getWeights}' layout; without `/step` entries (older saves) each variable's step is `iterations`. */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
+    const bySuffix = (suffix: string) =>
+      new Map(
+        rest
+          .filter((w) => w.name.endsWith(suffix))
+          .map((w) => [w.name.slice(0, -suffix.length), w.tensor] as const),
+      );
+    const [ms, vs, steps] = [bySuffix('/m'), bySuffix('/v'), bySuffix('/step')];
+    const stepValues = new Map<string, number>();
+    for (const [name, t] of steps) stepValues.set(name, (await t.data())[0]!);
     this.dispose();
-    const half = rest.length / 2;
-    for (let i = 0; i < half; i++) {
-      const m = rest[i]!;
-      const v = rest[i + half]!;
-      this.moments.set(m.name.replace(/\/m$/, ''), {
-        m: tf.variable(m.tensor, false),
-        v: tf.variable(v.tensor, false),
+    for (const [name, m] of ms) {
+      const v = vs.get(name);
+      if (v === undefined) continue;
+      this.moments.set(name, {
+        m: tf.variable(m, false),
+        v: tf.variable(v, false),
+        step: stepValues.get(name) ?? this.iterations,
       });
     }
   }
@@ -155,6 +177,13 @@ export class TorchAdam extends tf.Optimizer {
   }
 }
 registerSerializable(TorchAdam, 'optimizer');
+
+/** One variable's Adam state: the moments and its own step count (torch's `state['step']`). */
+interface AdamSlot {
+  m: tf.Variable;
+  v: tf.Variable;
+  step: number;
+}
 
 /** Options of {@link adamw}: tfjs' argument names, PyTorch's defaults. */
 export interface AdamWOptions {

@@ -2,6 +2,7 @@ import type { ActivationProbe, Parameter } from '@overfit/core';
 import { type DistributionSummary, deadFraction, distributionSummary } from '@overfit/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { gradientsOrThrow } from '../gradients.js';
 import { type CheckedData, denseTargets } from '../targets.js';
 import type { MeanLossFn } from '../types.js';
 import { feedingKernel, isReluFamily } from './layers.js';
@@ -65,16 +66,24 @@ export class DistributionProbe {
     const yTrue = this.yTrue!;
     const kernelVars = [...new Set([...this.kernels.values()].map((k) => k.variable))];
     let acts: Record<string, tf.Tensor> = {};
-    const grads = tf.tidy(() => {
-      const f = () => {
-        const { output, activations } = probe.run(x, { training: false });
-        // keep(): the tape's scope would dispose them; they are summarized after it.
-        for (const t of Object.values(activations)) tf.keep(t);
-        acts = activations;
-        return loss(yTrue, output);
-      };
-      return kernelVars.length === 0 ? {} : tf.variableGrads(f, kernelVars).grads;
-    });
+    let grads: tf.NamedTensorMap;
+    try {
+      grads = tf.tidy(() => {
+        const f = () => {
+          const { output, activations } = probe.run(x, { training: false });
+          // keep(): the tape's scope would dispose them; they are summarized after it.
+          for (const t of Object.values(activations)) tf.keep(t);
+          acts = activations;
+          return loss(yTrue, output);
+        };
+        return kernelVars.length === 0
+          ? {}
+          : gradientsOrThrow(tf.variableGrads, f, kernelVars).grads;
+      });
+    } catch (error) {
+      tf.dispose(Object.values(acts));
+      throw error;
+    }
     if (kernelVars.length === 0) {
       const { output, activations } = probe.run(x, { training: false });
       output.dispose();

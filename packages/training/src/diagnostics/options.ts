@@ -14,8 +14,9 @@ import { defaultDistributionLayers } from './layers.js';
  * Gradient clipping, applied after the statistics and before the optimizer update.
  * `globalNorm` = Keras' `global_clipnorm` / PyTorch's `clip_grad_norm_` (every gradient is
  * scaled by `min(1, c / (||g||_global + 1e-6))`, torch's formula); `value` = Keras'
- * `clipvalue` / `clip_grad_value_` (each element clamped to `[-v, v]`), applied after the
- * norm clip when both are set (Keras' order).
+ * `clipvalue` / `clip_grad_value_` (each element clamped to `[-v, v]`). When both are set,
+ * the norm clip comes first, then the value clip (`clip_grad_norm_` then `clip_grad_value_`;
+ * Keras' optimizers apply only one of `global_clipnorm` and `clipvalue`).
  *
  * @example
  * new Trainer({ model, optimizer, clip: { globalNorm: 1 } }); // history: diagnostics.preClipGlobalNorm
