@@ -158,6 +158,15 @@ describe('validationSplit', () => {
     await expect(trainer.fit(data, { epochs: 1, validationSplit: 1 })).rejects.toThrow(
       /options.validationSplit must be a number in \(0, 1\)/,
     );
+    await expect(trainer.fit(data, { epochs: 1, validationSplit: -0.1 })).rejects.toThrow(
+      /options.validationSplit must be a number in \(0, 1\)/,
+    );
+    // 0 is Keras' default: no validation data, also beside validationData.
+    const none = await trainer.fit(data, { epochs: 1, validationSplit: 0 });
+    expect(none.history.valLoss).toBeUndefined();
+    expect(none.epochs[0]!.samples).toBe(12);
+    const given = await trainer.fit(data, { epochs: 1, validationSplit: 0, validationData: data });
+    expect(given.history.valLoss).toHaveLength(1);
     await expect(trainer.fit(data, { epochs: 1, validationSplit: 0.95 })).rejects.toThrow(
       /leaves at least one training and one validation sample of 12/,
     );

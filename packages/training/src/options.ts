@@ -453,8 +453,9 @@ export function resolveFitOptions(options: FitOptions): ResolvedFitOptions {
       'an object { x: Tensor, y: Tensor }',
     );
   }
+  // Keras' default 0.0: no split.
   const validationSplit =
-    options.validationSplit === undefined
+    options.validationSplit === undefined || options.validationSplit === 0
       ? undefined
       : checkNumber('options.validationSplit', options.validationSplit, {
           min: 0,

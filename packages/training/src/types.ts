@@ -70,8 +70,9 @@ export interface FitOptions {
   batchSize?: number;
   validationData?: FitData;
   /**
-   * Keras' `validation_split`, in (0, 1): the last fraction of `data` (before shuffling) is
-   * held out as validation data. Not with `validationData`.
+   * Keras' `validation_split`, in [0, 1): the last fraction of `data` (before shuffling) is
+   * held out as validation data; 0 (Keras' default) holds out nothing. Not with
+   * `validationData` (unless 0).
    */
   validationSplit?: number;
   /** Callbacks of this call only, run after the Trainer's own. */
