@@ -5,6 +5,9 @@
  */
 export type Mat3 = number[];
 
+/** A {@link Mat3}'s nine entries as a tuple, for destructuring. */
+export type Mat3Entries = [number, number, number, number, number, number, number, number, number];
+
 export const identity = (): Mat3 => [1, 0, 0, 0, 1, 0, 0, 0, 1];
 
 /** `a · b`. */
@@ -25,17 +28,7 @@ export function chain(...ms: Mat3[]): Mat3 {
 
 /** Inverse by the adjugate; throws on a singular matrix. */
 export function invert(m: Mat3): Mat3 {
-  const [a, b, c, d, e, f, g, h, i] = m as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [a, b, c, d, e, f, g, h, i] = m as Mat3Entries;
   const A = e * i - f * h;
   const B = -(d * i - f * g);
   const C = d * h - e * g;

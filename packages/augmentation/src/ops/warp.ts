@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { takeRows } from './gather.js';
-import { type Mat3, toTransformRow } from './matrix.js';
+import { type Mat3, type Mat3Entries, toTransformRow } from './matrix.js';
 
 /** How pixels that map outside the input are filled (those of `tf.image.transform`). */
 export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
@@ -51,17 +51,7 @@ export function hasNearestTies(
   // Coordinates in the warp are float32; 1e-9 px only catches ties exact in double.
   const near = (v: number) => Math.abs(v - Math.floor(v) - 0.5) < 1e-9;
   for (const m of inverse) {
-    const [a, b, c, d, e, f, g, h, k] = m as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [a, b, c, d, e, f, g, h, k] = m as Mat3Entries;
     for (let y = 0; y < oh; y++) {
       // Along a row the homogeneous coordinates grow by (a, d, g) per pixel.
       let u = b * y + c;
