@@ -75,6 +75,21 @@ describe(`pure classification metrics [${testBackend}]`, () => {
       [() => f1Score(T, P, {} as never), /options\.numClasses/],
       [() => accuracyScore(T, P, { numClasses: 1 }), /options\.numClasses/],
       [() => accuracyScore(T, [0, 1]), /yPred length/],
+      // Score rows over different class counts (one-hot targets vs 4-class logits).
+      [
+        () =>
+          accuracyScore(
+            [
+              [1, 0, 0],
+              [0, 1, 0],
+            ],
+            [
+              [0.9, 0, 0, 0.1],
+              [0, 1, 0, 0],
+            ],
+          ),
+        /yPred scores per row must be equal to yTrue's \(3\).*got 4/,
+      ],
     ];
     for (const [call, message] of bad) {
       await expect(call()).rejects.toThrow(message);

@@ -12,8 +12,13 @@ export type ClassInput = tf.Tensor | ArrayLike<number> | ReadonlyArray<ArrayLike
 
 /** An input checked on the host: ids already known there, or a tensor still on the device. */
 export type Prepared =
-  | { readonly kind: 'host'; readonly n: number; readonly ids: Int32Array }
-  | { readonly kind: 'tensor'; readonly n: number; readonly tensor: tf.Tensor };
+  | { readonly kind: 'host'; readonly n: number; readonly ids: Int32Array; readonly width?: number }
+  | {
+      readonly kind: 'tensor';
+      readonly n: number;
+      readonly tensor: tf.Tensor;
+      readonly width?: number;
+    };
 
 function rangeText(numClasses: number | undefined): string {
   return numClasses === undefined
@@ -94,7 +99,9 @@ export function prepareInput(name: string, x: unknown, numClasses: number | unde
         `[N, ${numClasses}] (numClasses columns)`,
       );
     }
-    return { kind: 'tensor', n: x.shape[0]!, tensor: x };
+    return x.rank === 2
+      ? { kind: 'tensor', n: x.shape[0]!, tensor: x, width: x.shape[1]! }
+      : { kind: 'tensor', n: x.shape[0]!, tensor: x };
   }
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
     throw new InvalidArgumentError(
@@ -104,9 +111,11 @@ export function prepareInput(name: string, x: unknown, numClasses: number | unde
     );
   }
   const arr = x as ArrayLike<unknown>;
-  const ids = isRowArray(arr)
-    ? hostArgmax(name, arr, numClasses)
-    : hostIds(name, arr as ArrayLike<number>, numClasses);
+  if (isRowArray(arr)) {
+    const ids = hostArgmax(name, arr, numClasses);
+    return { kind: 'host', n: ids.length, ids, width: arr[0]!.length };
+  }
+  const ids = hostIds(name, arr as ArrayLike<number>, numClasses);
   return { kind: 'host', n: ids.length, ids };
 }
 
@@ -121,6 +130,13 @@ export function preparePair(
   const p = prepareInput('yPred', yPred, numClasses);
   if (p.n !== t.n)
     throw new InvalidArgumentError('yPred length', p.n, `equal to yTrue's length (${t.n})`);
+  // Two score inputs must score the same classes (numClasses, when given, was checked above).
+  if (t.width !== undefined && p.width !== undefined && p.width !== t.width)
+    throw new InvalidArgumentError(
+      'yPred scores per row',
+      p.width,
+      `equal to yTrue's (${t.width}): both [N, K] over the same K classes`,
+    );
   if (!allowEmpty && t.n === 0)
     throw new InvalidArgumentError('yTrue length', 0, 'at least 1 sample');
   if (t.n > MAX_BATCH)
