@@ -55,6 +55,9 @@ export function conv2dFilterGradient(
   }
   const [kh, kw] = filterShape;
   const { top, bottom, left, right } = info.padInfo;
+  // A sum over no output position (an empty batch or output) is zero; wasm's matMul leaves an
+  // inner size of 0 uninitialized.
+  if (n * outH * outW === 0) return tf.zeros(filterShape);
   return tf.tidy(() => {
     const xPad =
       top + bottom + left + right > 0
@@ -120,6 +123,14 @@ export function conv2dBackpropFilterKernel(backendName: string): tf.KernelFunc {
     }
     const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
     const m = info.batchSize * info.outHeight * info.outWidth;
+    if (m === 0 || filterShape.some((d) => d === 0)) {
+      // Nothing to sum over (or nothing to fill): zeros, as on cpu and in PyTorch.
+      return callKernel(tf.Fill, backendName, {
+        inputs: {},
+        backend,
+        attrs: { shape: [...filterShape], value: 0, dtype: 'float32' },
+      });
+    }
     const temps: tf.TensorInfo[] = [];
     try {
       const cols = im2colTransposed(host, x, info);

@@ -134,28 +134,54 @@ export function padding(size: number, k: number, stride: number, pad: 'same' | '
  */
 export function referenceConvGrads(
   x: Float32Array,
-  [n, h, w, c]: number[],
+  xShape: number[],
   filter: Float32Array,
-  [kh, kw, , f]: number[],
+  filterShape: number[],
   dy: Float32Array,
   stride: number,
   pad: 'same' | 'valid',
 ): { dx: Float64Array; dW: Float64Array } {
-  const ph = padding(h!, kh!, stride, pad);
-  const pw = padding(w!, kw!, stride, pad);
+  const ph = padding(xShape[1]!, filterShape[0]!, stride, pad);
+  const pw = padding(xShape[2]!, filterShape[1]!, stride, pad);
+  return referenceConvGradsAt(
+    x,
+    xShape,
+    filter,
+    filterShape,
+    dy,
+    [xShape[0]!, ph.out, pw.out, filterShape[3]!],
+    [stride, stride],
+    [ph.before, pw.before],
+  );
+}
+
+/**
+ * {@link referenceConvGrads} for any output size `dyShape`, strides `[sH, sW]` and the padding
+ * before the first row and column `[top, left]` (taps outside the input are zero padding).
+ */
+export function referenceConvGradsAt(
+  x: Float32Array,
+  [n, h, w, c]: number[],
+  filter: Float32Array,
+  [kh, kw, , f]: number[],
+  dy: Float32Array,
+  [, outH, outW]: number[],
+  [sh, sw]: [number, number],
+  [top, left]: [number, number],
+): { dx: Float64Array; dW: Float64Array } {
   const dx = new Float64Array(n! * h! * w! * c!);
   const dW = new Float64Array(kh! * kw! * c! * f!);
   for (let b = 0; b < n!; b++)
-    for (let p = 0; p < ph.out; p++)
-      for (let q = 0; q < pw.out; q++)
+    for (let p = 0; p < outH!; p++)
+      for (let q = 0; q < outW!; q++)
         for (let i = 0; i < kh!; i++)
           for (let j = 0; j < kw!; j++) {
-            const r = p * stride + i - ph.before;
-            const s = q * stride + j - pw.before;
+            const r = p * sh + i - top;
+            const s = q * sw + j - left;
             if (r < 0 || r >= h! || s < 0 || s >= w!) continue;
             for (let ch = 0; ch < c!; ch++)
               for (let o = 0; o < f!; o++) {
-                const g = dy[((b * ph.out + p) * pw.out + q) * f! + o]!;
+                const g = dy[((b * outH! + p) * outW! + q) * f! + o]!;
                 const xi = ((b * h! + r) * w! + s) * c! + ch;
                 const wi = ((i * kw! + j) * c! + ch) * f! + o;
                 dx[xi]! += g * filter[wi]!;
