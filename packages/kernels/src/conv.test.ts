@@ -1,7 +1,8 @@
+import { InvalidArgumentError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackend } from '../../../test/backend.js';
-import { conv2dFilterGradient } from './conv-filter.js';
+import { type ConvFilterGradientOptions, conv2dFilterGradient } from './conv-filter.js';
 import { type ConvPad, convInfo } from './conv-info.js';
 import { installKernels, uninstallKernels } from './install.js';
 import {
@@ -285,6 +286,54 @@ describe(`conv2dFilterGradient (composite, on ${testBackend})`, () => {
       kernel.dispose();
     } finally {
       uninstallKernels();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy]);
+  });
+
+  it('refuses bad filter shapes, strides, padding and options, naming them, before any work', () => {
+    const x = tf.zeros([1, 5, 5, 2]) as tf.Tensor4D;
+    const dy = tf.zeros([1, 5, 5, 3]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const call = (filterShape: number[], options: unknown) => () =>
+      conv2dFilterGradient(
+        x,
+        dy,
+        filterShape as [number, number, number, number],
+        options as ConvFilterGradientOptions,
+      );
+    const f = [3, 3, 2, 3];
+    for (const [thrower, message] of [
+      [call([3, 3, 1, 3], { pad: 'same' }), "filterShape[2] must be the input's channel count 2"],
+      [call([3, 3, 2], { pad: 'same' }), 'filterShape must be [kH, kW, C, F], got [3,3,2]'],
+      [call([0, 3, 2, 3], { pad: 'same' }), 'filterShape[0] must be an integer >= 1, got 0'],
+      [call(f, { pad: 'same', strides: 0 }), 'options.strides must be an integer >= 1, got 0'],
+      [call(f, { pad: 'same', strides: [1, 1.5] }), 'options.strides[1] must be an integer >= 1'],
+      [call(f, { pad: 'bogus' }), "options.pad must be one of 'same', 'valid', got \"bogus\""],
+      [call(f, { pad: -1 }), 'options.pad must be an integer >= 0, got -1'],
+      [
+        call(f, {
+          pad: [
+            [0, 0],
+            [1, 1],
+            [1, -1],
+            [0, 0],
+          ],
+        }),
+        'options.pad must be [[0, 0], [top, bottom]',
+      ],
+      [
+        call(f, { pad: 1, dimRoundingMode: 'up' }),
+        "options.dimRoundingMode must be one of 'floor'",
+      ],
+      [
+        call(f, { pad: 'same', stride: 2 }),
+        "options.stride must be not set: 'stride' is not an option",
+      ],
+      [call(f, undefined), "options must be an options object with 'pad', got undefined"],
+    ] as const) {
+      expect(thrower).toThrow(InvalidArgumentError);
+      expect(thrower).toThrow(message);
     }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, dy]);
