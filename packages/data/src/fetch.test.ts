@@ -26,6 +26,13 @@ let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
+    if (req.url?.startsWith('/cut/')) {
+      // Promises 1000 bytes, sends 10, then drops the connection.
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write(Buffer.alloc(10));
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
     const body = served.get(req.url ?? '');
     if (!body) {
       res.writeHead(404, 'Not Found').end();
@@ -87,6 +94,27 @@ describe('loadMnistFromUrl', () => {
     expect(error).toBeInstanceOf(DataFormatError);
     expect((error as Error).message).toMatch(
       /^could not fetch http:\/\/mnist\.invalid\/[a-z0-9-]+-ubyte: fetch failed$/,
+    );
+  });
+
+  it('reports a body cut short (connection dropped after the headers) with the URL', async () => {
+    const error = await loadMnistFromUrl(`${base}/cut`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^could not read ${base}/cut/\\S+-ubyte: `),
+    );
+  });
+
+  it('reports a response whose body cannot be read, with the URL', async () => {
+    const error = await loadMnistFromUrl('http://mnist.invalid/', {}, async () => ({
+      ok: true,
+      status: 200,
+      statusText: 'OK',
+      arrayBuffer: () => Promise.reject(new TypeError('terminated')),
+    })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect((error as Error).message).toMatch(
+      /^could not read http:\/\/mnist\.invalid\/[a-z0-9-]+-ubyte: terminated$/,
     );
   });
 

@@ -35,7 +35,14 @@ async function fetchBytes(url: string, fetchFn: FetchLike): Promise<ArrayBuffer>
       `could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trimEnd(),
     );
   }
-  return response.arrayBuffer();
+  try {
+    return await response.arrayBuffer();
+  } catch (error) {
+    // The connection can drop after the headers: the body's read fails, not the request.
+    throw new DataFormatError(
+      `could not read ${url}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /**
@@ -50,7 +57,8 @@ async function fetchBytes(url: string, fetchFn: FetchLike): Promise<ArrayBuffer>
  * @param baseUrl folder URL, with or without a trailing slash (relative URLs work in the browser)
  * @param fetchFn the fetch to use; default the global `fetch`
  * @throws {InvalidArgumentError} for bad arguments or options, before any request
- * @throws {DataFormatError} naming the URL when a request fails or a file is malformed
+ * @throws {DataFormatError} naming the URL when a request fails (network error, HTTP status,
+ *   a body cut short) or a file is malformed. There are no retries: call it again.
  * @example
  * const data = await loadMnistFromUrl('/mnist/', { limit: 10000, seed: 1 });
  */

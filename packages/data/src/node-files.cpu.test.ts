@@ -52,6 +52,18 @@ describe('loadMnist({ dir })', () => {
     );
   });
 
+  it('names a file that is there but cannot be read (a folder in its place)', async () => {
+    const odd = join(root, 'odd');
+    await cp(complete, odd, { recursive: true });
+    await rm(join(odd, MNIST_FILE_NAMES.testImages));
+    await mkdir(join(odd, MNIST_FILE_NAMES.testImages));
+    const error = await loadMnist({ dir: odd }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^MNIST file unreadable: ${join(odd, MNIST_FILE_NAMES.testImages)} \\(EISDIR`),
+    );
+  });
+
   it('names the folder of a malformed file', async () => {
     const broken = join(root, 'broken');
     await cp(complete, broken, { recursive: true });

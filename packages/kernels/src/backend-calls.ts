@@ -1,3 +1,4 @@
+import { UnsupportedBackendError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What a kernel function receives (tfjs-core types it loosely). */
@@ -19,7 +20,9 @@ export function callKernel(
 ): tf.TensorInfo {
   const kernel = tf.getKernel(kernelName, backendName);
   if (kernel === undefined) {
-    throw new Error(`kernel ${kernelName} is not registered for backend ${backendName}`);
+    throw new UnsupportedBackendError(
+      `@overfit/kernels needs the kernel ${kernelName} on backend '${backendName}', which does not register it`,
+    );
   }
   const out = kernel.kernelFunc(args as Parameters<tf.KernelFunc>[0]);
   return Array.isArray(out) ? out[0]! : out;

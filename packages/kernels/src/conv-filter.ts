@@ -1,4 +1,10 @@
-import { InvalidArgumentError, UnsupportedBackendError } from '@overfit/core';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOneOf,
+  InvalidArgumentError,
+  UnsupportedBackendError,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { asTensor, callKernel, type KernelArgs, release, reshapeInfo } from './backend-calls.js';
 import { type ConvPad, convInfo } from './conv-info.js';
@@ -25,6 +31,10 @@ export interface ConvFilterGradientOptions {
  * @param x the conv input `[N, H, W, C]`
  * @param dy the gradient of the loss w.r.t. the conv output `[N, outH, outW, F]`
  * @param filterShape `[kH, kW, C, F]`
+ * @param options `pad`: `'same'`, `'valid'`, an integer >= 0 or explicit
+ *   `[[0, 0], [top, bottom], [left, right], [0, 0]]`; `strides` (default 1): a positive integer
+ *   or `[sH, sW]`; `dimRoundingMode` for a numeric pad. Bad arguments throw
+ *   `InvalidArgumentError` before any work.
  * @example
  * const dW = conv2dFilterGradient(x, dy, [3, 3, 1, 8], { strides: 1, pad: 'same' });
  */
@@ -34,6 +44,7 @@ export function conv2dFilterGradient(
   filterShape: [number, number, number, number],
   options: ConvFilterGradientOptions,
 ): tf.Tensor4D {
+  checkFilterGradientArgs(x, filterShape, options);
   const strides = options.strides ?? 1;
   const info = convInfo(x.shape, filterShape, strides, options.pad, options.dimRoundingMode);
   const {
@@ -55,6 +66,9 @@ export function conv2dFilterGradient(
   }
   const [kh, kw] = filterShape;
   const { top, bottom, left, right } = info.padInfo;
+  // A sum over no output position (an empty batch or output) is zero; wasm's matMul leaves an
+  // inner size of 0 uninitialized.
+  if (n * outH * outW === 0) return tf.zeros(filterShape);
   return tf.tidy(() => {
     const xPad =
       top + bottom + left + right > 0
@@ -92,6 +106,68 @@ export function conv2dFilterGradient(
   });
 }
 
+/** The arguments of {@link conv2dFilterGradient}, checked before any work starts. */
+function checkFilterGradientArgs(
+  x: tf.Tensor4D,
+  filterShape: readonly number[],
+  options: ConvFilterGradientOptions,
+): void {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError('options', options, "an options object with 'pad'");
+  }
+  checkKnownKeys('options', options, ['strides', 'pad', 'dimRoundingMode']);
+  if (x.rank !== 4) {
+    throw new InvalidArgumentError('x.shape', x.shape, 'of rank 4, [N, H, W, C]');
+  }
+  if (!Array.isArray(filterShape) || filterShape.length !== 4) {
+    throw new InvalidArgumentError('filterShape', filterShape, '[kH, kW, C, F]');
+  }
+  filterShape.forEach((d, i) => {
+    checkInteger(`filterShape[${i}]`, d, { min: i === 2 ? 0 : 1 });
+  });
+  if (filterShape[2] !== x.shape[3]) {
+    throw new InvalidArgumentError(
+      'filterShape[2]',
+      filterShape[2],
+      `the input's channel count ${x.shape[3]} (x is [${x.shape.join(', ')}])`,
+    );
+  }
+  const { strides = 1, pad, dimRoundingMode } = options;
+  if (Array.isArray(strides)) {
+    if (strides.length !== 2) {
+      throw new InvalidArgumentError('options.strides', strides, 'a positive integer or [sH, sW]');
+    }
+    strides.forEach((s, i) => {
+      checkInteger(`options.strides[${i}]`, s);
+    });
+  } else {
+    checkInteger('options.strides', strides);
+  }
+  if (typeof pad === 'number') {
+    checkInteger('options.pad', pad, { min: 0 });
+  } else if (Array.isArray(pad)) {
+    const explicit =
+      pad.length === 4 &&
+      pad.every(
+        (p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0),
+      ) &&
+      pad[0]!.every((v) => v === 0) &&
+      pad[3]!.every((v) => v === 0);
+    if (!explicit) {
+      throw new InvalidArgumentError(
+        'options.pad',
+        pad,
+        '[[0, 0], [top, bottom], [left, right], [0, 0]] with integers >= 0',
+      );
+    }
+  } else {
+    checkOneOf('options.pad', pad, ['same', 'valid'] as const);
+  }
+  if (dimRoundingMode !== undefined) {
+    checkOneOf('options.dimRoundingMode', dimRoundingMode, ['floor', 'round', 'ceil'] as const);
+  }
+}
+
 /**
  * `Conv2DBackpropFilter` for backends that lack it. On host-memory backends (wasm, cpu): the
  * input unrolled by {@link im2colTransposed} in one pass, then a single plain matMul (which
@@ -120,6 +196,14 @@ export function conv2dBackpropFilterKernel(backendName: string): tf.KernelFunc {
     }
     const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
     const m = info.batchSize * info.outHeight * info.outWidth;
+    if (m === 0 || filterShape.some((d) => d === 0)) {
+      // Nothing to sum over (or nothing to fill): zeros, as on cpu and in PyTorch.
+      return callKernel(tf.Fill, backendName, {
+        inputs: {},
+        backend,
+        attrs: { shape: [...filterShape], value: 0, dtype: 'float32' },
+      });
+    }
     const temps: tf.TensorInfo[] = [];
     try {
       const cols = im2colTransposed(host, x, info);

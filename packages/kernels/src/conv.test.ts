@@ -1,12 +1,15 @@
+import { InvalidArgumentError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackend } from '../../../test/backend.js';
-import { conv2dFilterGradient } from './conv-filter.js';
+import { type ConvFilterGradientOptions, conv2dFilterGradient } from './conv-filter.js';
+import { type ConvPad, convInfo } from './conv-info.js';
 import { installKernels, uninstallKernels } from './install.js';
 import {
   expectClose,
   randomTensor,
   referenceConvGrads,
+  referenceConvGradsAt,
   referenceMaxPoolGrad,
 } from './test-reference.js';
 
@@ -136,6 +139,103 @@ describe('conv gradients with installKernels()', () => {
     });
   }
 
+  // The backprop kernels as the engine calls them, on what the layers' tests do not reach:
+  // explicit and numeric padding (with each rounding mode), uneven strides, even and
+  // oversized filters, 1x1 filters, an empty batch.
+  const EDGE_CASES: {
+    x: number[];
+    filter: number[];
+    strides: [number, number];
+    pad: ConvPad;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  }[] = [
+    {
+      x: [1, 8, 8, 2],
+      filter: [3, 3, 2, 2],
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    },
+    {
+      x: [1, 8, 8, 2],
+      filter: [3, 3, 2, 2],
+      strides: [2, 2],
+      pad: [
+        [0, 0],
+        [2, 0],
+        [3, 1],
+        [0, 0],
+      ],
+    },
+    {
+      x: [1, 8, 8, 2],
+      filter: [3, 3, 2, 2],
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [3, 3],
+        [0, 4],
+        [0, 0],
+      ],
+    },
+    { x: [1, 8, 8, 2], filter: [3, 3, 2, 2], strides: [1, 1], pad: 1 },
+    { x: [1, 8, 8, 2], filter: [3, 3, 2, 2], strides: [2, 2], pad: 1, dimRoundingMode: 'floor' },
+    { x: [1, 8, 8, 2], filter: [3, 3, 2, 2], strides: [2, 2], pad: 1, dimRoundingMode: 'ceil' },
+    { x: [1, 8, 8, 2], filter: [3, 3, 2, 2], strides: [2, 2], pad: 1, dimRoundingMode: 'round' },
+    { x: [2, 7, 6, 3], filter: [2, 4, 3, 4], strides: [2, 3], pad: 'same' },
+    { x: [2, 7, 6, 3], filter: [4, 3, 3, 4], strides: [1, 1], pad: 'same' },
+    { x: [2, 7, 6, 3], filter: [3, 3, 3, 4], strides: [3, 2], pad: 'valid' },
+    { x: [1, 3, 2, 2], filter: [5, 4, 2, 3], strides: [1, 1], pad: 'same' },
+    { x: [1, 5, 5, 1], filter: [1, 1, 1, 3], strides: [3, 3], pad: 'same' },
+    { x: [1, 5, 5, 1], filter: [5, 5, 1, 3], strides: [1, 1], pad: 'valid' },
+    { x: [0, 5, 5, 2], filter: [3, 3, 2, 3], strides: [1, 1], pad: 'same' },
+  ];
+
+  for (const { x: xShape, filter: filterShape, strides, pad, dimRoundingMode } of EDGE_CASES) {
+    it(`Conv2DBackpropFilter and Conv2DBackpropInput match the definition: x ${JSON.stringify(xShape)}, filter ${JSON.stringify(filterShape)}, strides ${strides}, pad ${JSON.stringify(pad)}${dimRoundingMode ? `, ${dimRoundingMode}` : ''}`, async () => {
+      const info = convInfo(xShape, filterShape, strides, pad, dimRoundingMode);
+      const dyShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+      const x = randomTensor(xShape, 60);
+      const filter = randomTensor(filterShape, 61);
+      const dy = randomTensor(dyShape, 62);
+      const ref = referenceConvGradsAt(
+        (await x.data()) as Float32Array,
+        xShape,
+        (await filter.data()) as Float32Array,
+        filterShape,
+        (await dy.data()) as Float32Array,
+        dyShape,
+        strides,
+        [info.padInfo.top, info.padInfo.left],
+      );
+      const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode };
+      const before = tf.memory().numTensors;
+      for (let rep = 0; rep < 2; rep++) {
+        // Dirty the heap first: an output the kernel leaves unwritten then shows.
+        tf.dispose(tf.fill([ref.dW.length + 16], 7));
+        const dW = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+          ...attrs,
+          filterShape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        expect(dW.shape).toEqual(filterShape);
+        expectClose(await dW.data(), ref.dW, 1e-5);
+        const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
+          ...attrs,
+          inputShape: xShape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        expect(dx.shape).toEqual(xShape);
+        expectClose(await dx.data(), ref.dx, 1e-5);
+        tf.dispose([dW, dx]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, filter, dy]);
+    });
+  }
+
   it('gives every registered backend a Conv2DBackpropFilter kernel, and uninstall takes it back', () => {
     uninstallKernels();
     const names = Object.keys(tf.engine().registryFactory);
@@ -162,6 +262,82 @@ describe(`conv2dFilterGradient (composite, on ${testBackend})`, () => {
       tf.dispose([x, w, dy]);
     });
   }
+
+  it('an empty batch gives a zero filter gradient (alone, and as the one kernel installed)', async () => {
+    const x = tf.zeros([0, 5, 5, 2]) as tf.Tensor4D;
+    const dy = tf.zeros([0, 5, 5, 3]) as tf.Tensor4D;
+    const zeros = new Array(3 * 3 * 2 * 3).fill(0);
+    const before = tf.memory().numTensors;
+    // Dirty the heap first: an output left unwritten then shows.
+    tf.dispose(tf.fill([zeros.length + 16], 7));
+    const dW = conv2dFilterGradient(x, dy, [3, 3, 2, 3], { pad: 'same' });
+    expect(Array.from(await dW.data())).toEqual(zeros);
+    dW.dispose();
+    installKernels({ kernels: ['Conv2DBackpropFilter'] });
+    try {
+      tf.dispose(tf.fill([zeros.length + 16], 7));
+      const kernel = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        filterShape: [3, 3, 2, 3],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      expect(Array.from(await kernel.data())).toEqual(zeros);
+      kernel.dispose();
+    } finally {
+      uninstallKernels();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy]);
+  });
+
+  it('refuses bad filter shapes, strides, padding and options, naming them, before any work', () => {
+    const x = tf.zeros([1, 5, 5, 2]) as tf.Tensor4D;
+    const dy = tf.zeros([1, 5, 5, 3]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const call = (filterShape: number[], options: unknown) => () =>
+      conv2dFilterGradient(
+        x,
+        dy,
+        filterShape as [number, number, number, number],
+        options as ConvFilterGradientOptions,
+      );
+    const f = [3, 3, 2, 3];
+    for (const [thrower, message] of [
+      [call([3, 3, 1, 3], { pad: 'same' }), "filterShape[2] must be the input's channel count 2"],
+      [call([3, 3, 2], { pad: 'same' }), 'filterShape must be [kH, kW, C, F], got [3,3,2]'],
+      [call([0, 3, 2, 3], { pad: 'same' }), 'filterShape[0] must be an integer >= 1, got 0'],
+      [call(f, { pad: 'same', strides: 0 }), 'options.strides must be an integer >= 1, got 0'],
+      [call(f, { pad: 'same', strides: [1, 1.5] }), 'options.strides[1] must be an integer >= 1'],
+      [call(f, { pad: 'bogus' }), "options.pad must be one of 'same', 'valid', got \"bogus\""],
+      [call(f, { pad: -1 }), 'options.pad must be an integer >= 0, got -1'],
+      [
+        call(f, {
+          pad: [
+            [0, 0],
+            [1, 1],
+            [1, -1],
+            [0, 0],
+          ],
+        }),
+        'options.pad must be [[0, 0], [top, bottom]',
+      ],
+      [
+        call(f, { pad: 1, dimRoundingMode: 'up' }),
+        "options.dimRoundingMode must be one of 'floor'",
+      ],
+      [
+        call(f, { pad: 'same', stride: 2 }),
+        "options.stride must be not set: 'stride' is not an option",
+      ],
+      [call(f, undefined), "options must be an options object with 'pad', got undefined"],
+    ] as const) {
+      expect(thrower).toThrow(InvalidArgumentError);
+      expect(thrower).toThrow(message);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy]);
+  });
 
   it('refuses a dy that is not the conv output shape, naming both', () => {
     const x = tf.zeros([1, 5, 5, 1]) as tf.Tensor4D;

@@ -5,7 +5,8 @@ import { hostMemory } from './host.js';
 /**
  * `MaxPoolGrad` as one pass over host memory: each output cell's gradient goes to the first
  * maximum of its window in row-major order (the cpu backend's and PyTorch's rule), and
- * overlapping windows add up. The wasm kernel is ~10x slower.
+ * overlapping windows add up; NaN is skipped, as tfjs' forward max skips it. The wasm kernel
+ * is ~10x slower, and gives ties to another cell than cpu and PyTorch.
  */
 export function fastMaxPoolGrad(original: tf.KernelFunc, backendName: string): tf.KernelFunc {
   return (args) => {
@@ -54,8 +55,10 @@ export function fastMaxPoolGrad(original: tf.KernelFunc, backendName: string): t
                 if (s < 0 || s >= w) continue;
                 const k = ((b * h + r) * w + s) * c + ch;
                 const v = xs[k]!;
-                // `at < 0`: a window of NaN / -Infinity still routes its gradient somewhere.
-                if (v > best || at < 0) {
+                // NaN never wins (tfjs' forward max skips it; a window of NaN gives -Infinity,
+                // which no input produced, so its gradient goes nowhere, as on cpu). A window of
+                // -Infinity routes to its first cell, as PyTorch does.
+                if (v > best || (at < 0 && v === Number.NEGATIVE_INFINITY)) {
                   best = v;
                   at = k;
                 }

@@ -1,4 +1,4 @@
-import { FusedAdamUpdate, hasKernel } from '@overfit/core';
+import { FusedAdamUpdate, FusedSgdUpdate, hasKernel, InvalidArgumentError } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onWasm, testBackend } from '../../../test/backend.js';
@@ -125,6 +125,67 @@ describe(`fused optimizer updates (${testBackend})`, () => {
       });
     });
   }
+
+  for (const [name, make] of [
+    ['Adam', () => tf.train.adam(0.02)],
+    ['Momentum', () => tf.train.momentum(0.05, 0.8, true)],
+    ['SGD', () => tf.train.sgd(0.05)],
+  ] as const) {
+    it(`${name}: gradients as a list, with a null gradient and a step over fewer variables, equal tfjs' own`, async () => {
+      const steps = async () => {
+        const before = tf.memory().numTensors;
+        const vars = SHAPES.map((shape, i) =>
+          tf.tidy(() => tf.variable(randomTensor(shape, 20 + i), true)),
+        );
+        const optimizer = make();
+        for (let step = 0; step < 6; step++) {
+          // Step 3 updates the first two variables only; variable 1 gets no gradient on even steps.
+          const count = step === 3 ? 2 : vars.length;
+          const list = vars.slice(0, count).map((v, i) => ({
+            name: v.name,
+            tensor: (step % 2 === 0 && i === 1
+              ? null
+              : tf.tidy(() => tf.mul(randomTensor(v.shape, 200 + i), step + 1))) as tf.Tensor,
+          }));
+          optimizer.applyGradients(list);
+          tf.dispose(list.map((g) => g.tensor).filter((t) => t !== null));
+        }
+        const weights = await Promise.all(vars.map(async (v) => await v.data()));
+        const saved = await optimizer.getWeights();
+        const slots = await Promise.all(saved.map(async (w) => await w.tensor.data()));
+        tf.dispose(saved[0]!.tensor); // the iteration count, made by getWeights
+        optimizer.dispose();
+        tf.dispose(vars);
+        // tfjs' MomentumOptimizer.dispose() leaves its learning-rate scalar behind: compare
+        // with tfjs' own count, not with zero.
+        return { weights, slots, left: tf.memory().numTensors - before };
+      };
+      const stock = await steps();
+      installKernels();
+      const fused = await steps();
+      expect(fused.left).toBe(stock.left);
+      expect(stock.left).toBe(name === 'Momentum' ? 1 : 0);
+      fused.weights.forEach((w, k) => {
+        expectClose(w, stock.weights[k]!, 1e-5);
+      });
+      expect(fused.slots.length).toBe(stock.slots.length);
+      fused.slots.forEach((w, k) => {
+        expectClose(w, stock.slots[k]!, 1e-5);
+      });
+    });
+  }
+
+  it('the fused kernels refuse inputs that are not float32, naming them, and leak nothing', () => {
+    installKernels();
+    const x = tf.ones([5], 'int32');
+    const g = tf.ones([5]);
+    const before = tf.memory().numTensors;
+    const call = () => tf.engine().runKernel(FusedSgdUpdate, { x, g }, { learningRate: 0.1 });
+    expect(call).toThrow(InvalidArgumentError);
+    expect(call).toThrow('OverfitFusedSgdUpdate input x.dtype must be \'float32\', got "int32"');
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, g]);
+  });
 
   it('a learning rate changed between steps takes effect (ReduceLROnPlateau does that)', async () => {
     installKernels();

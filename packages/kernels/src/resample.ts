@@ -1,4 +1,4 @@
-import type { SeparableResampleAttrs } from '@overfit/core';
+import { InvalidArgumentError, type SeparableResampleAttrs } from '@overfit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './backend-calls.js';
 import { hostMemory } from './host.js';
@@ -14,7 +14,11 @@ export function separableResampleKernel(backendName: string): tf.KernelFunc {
     const host = hostMemory(backendName, backend)!;
     const { images } = inputs as { images: tf.TensorInfo };
     if (images.dtype !== 'float32') {
-      throw new Error(`OverfitSeparableResample: images must be float32, got ${images.dtype}`);
+      throw new InvalidArgumentError(
+        'OverfitSeparableResample images.dtype',
+        images.dtype,
+        "'float32'",
+      );
     }
     const {
       outHeight: oh,
@@ -27,6 +31,13 @@ export function separableResampleKernel(backendName: string): tf.KernelFunc {
       colFrac,
     } = attrs as unknown as SeparableResampleAttrs;
     const [n, h, w, c] = images.shape as [number, number, number, number];
+    // Taps outside the image would read other tensors' memory on wasm: refused up front.
+    checkTaps('rowLo', rowLo, n * oh, h);
+    checkTaps('rowHi', rowHi, n * oh, h);
+    checkTaps('colLo', colLo, n * ow, w);
+    checkTaps('colHi', colHi, n * ow, w);
+    checkLength('rowFrac', rowFrac, n * oh);
+    checkLength('colFrac', colFrac, n * ow);
     const out = host.alloc([n, oh, ow, c]);
     const x = host.view(images);
     const y = host.view(out);
@@ -58,4 +69,28 @@ export function separableResampleKernel(backendName: string): tf.KernelFunc {
     }
     return out;
   };
+}
+
+function checkLength(name: string, values: ArrayLike<number>, length: number): void {
+  if (values === undefined || values.length < length) {
+    throw new InvalidArgumentError(
+      `OverfitSeparableResample attrs.${name}.length`,
+      values?.length,
+      `at least ${length} (one entry per output row or column of the batch)`,
+    );
+  }
+}
+
+function checkTaps(name: string, taps: ArrayLike<number>, length: number, limit: number): void {
+  checkLength(name, taps, length);
+  for (let k = 0; k < length; k++) {
+    const t = taps[k]!;
+    if (!(Number.isInteger(t) && t >= 0 && t < limit)) {
+      throw new InvalidArgumentError(
+        `OverfitSeparableResample attrs.${name}[${k}]`,
+        t,
+        `an integer in [0, ${limit - 1}] (a pixel of the image)`,
+      );
+    }
+  }
 }

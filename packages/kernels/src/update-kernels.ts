@@ -1,7 +1,8 @@
-import type {
-  FusedAdamUpdateAttrs,
-  FusedMomentumUpdateAttrs,
-  FusedSgdUpdateAttrs,
+import {
+  type FusedAdamUpdateAttrs,
+  type FusedMomentumUpdateAttrs,
+  type FusedSgdUpdateAttrs,
+  InvalidArgumentError,
 } from '@overfit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './backend-calls.js';
@@ -29,7 +30,7 @@ const simdEnd = (simd: SimdUpdates | null, n: number) => (simd === null ? 0 : n 
 function checkFloat32(kernel: string, inputs: Record<string, tf.TensorInfo | undefined>): void {
   for (const [name, info] of Object.entries(inputs)) {
     if (info !== undefined && info.dtype !== 'float32') {
-      throw new Error(`${kernel}: input ${name} must be float32, got ${info.dtype}`);
+      throw new InvalidArgumentError(`${kernel} input ${name}.dtype`, info.dtype, "'float32'");
     }
   }
 }

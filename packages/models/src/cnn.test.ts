@@ -28,6 +28,44 @@ describe('cnn', () => {
     model.dispose();
   });
 
+  it('initializes conv kernels with fanIn = kH * kW * Cin (Keras): heNormal std sqrt(2 / fanIn), truncated; glorotUniform bound sqrt(6 / (fanIn + fanOut))', () => {
+    const stats = (values: Float32Array) => {
+      let sum = 0;
+      let squares = 0;
+      let maxAbs = 0;
+      for (const v of values) {
+        sum += v;
+        squares += v * v;
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+      }
+      const mean = sum / values.length;
+      return { std: Math.sqrt(squares / values.length - mean * mean), maxAbs };
+    };
+    const kernel = (model: ReturnType<typeof cnn>, name: string) =>
+      model.getLayer(name).getWeights()[0]!.dataSync() as Float32Array;
+    const relu = cnn({ inputShape: [12, 12, 3], filters: [32, 64], denseUnits: 4, seed: 5 });
+    // conv_2: [3, 3, 32, 64], fanIn 288; its std sqrt(2 / 288), cut at 2 / 0.8796 of it.
+    const he = stats(kernel(relu, 'conv_2'));
+    const heStd = Math.sqrt(2 / (3 * 3 * 32));
+    expect(he.std / heStd).toBeGreaterThan(0.98);
+    expect(he.std / heStd).toBeLessThan(1.02);
+    expect(he.maxAbs).toBeLessThanOrEqual(((2 * heStd) / 0.8796256610342398) * (1 + 1e-6));
+    const tanh = cnn({
+      inputShape: [12, 12, 3],
+      filters: [32, 64],
+      denseUnits: 4,
+      activation: 'tanh',
+      seed: 5,
+    });
+    const glorot = stats(kernel(tanh, 'conv_2'));
+    const limit = Math.sqrt(6 / (3 * 3 * 32 + 3 * 3 * 64));
+    expect(glorot.maxAbs).toBeLessThanOrEqual(limit);
+    expect(glorot.maxAbs).toBeGreaterThan(0.99 * limit);
+    expect(glorot.std / (limit / Math.sqrt(3))).toBeCloseTo(1, 1);
+    relu.dispose();
+    tanh.dispose();
+  });
+
   it('computes conv_1 as conv2d(x, W, same) + b and maps a batch to logits', async () => {
     const model = cnn({
       inputShape: [6, 5, 2],

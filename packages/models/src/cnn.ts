@@ -36,9 +36,9 @@ export interface CnnOptions {
   outputUnits?: number;
   /** Seeds every initializer and the dropout layer (via `deriveSeed(seed, name)`). */
   seed?: number;
-  /** Nonlinearity after each conv and the dense layer (default `'relu'`). */
+  /** Nonlinearity after each conv and the dense layer (default `'relu'`; `leakyRelu` has slope 0.01, `LEAKY_RELU_ALPHA`). */
   activation?: ActivationName;
-  /** Kernel initializer (default heNormal for the ReLU family, else glorotUniform); biases start at 0. */
+  /** Kernel initializer (default heNormal for relu/leakyRelu/elu, lecunNormal for selu, else glorotUniform); biases start at 0. */
   init?: InitializerName;
   /** Model name (default `'cnn'`). */
   name?: string;

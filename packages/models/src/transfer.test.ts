@@ -60,6 +60,30 @@ describe('transfer learning helpers', () => {
       tuned.getLayer('output').getWeights()[0]!.arraySync(),
     );
     expect(() => replaceHead(model, { units: 0 })).toThrow(/options.units must be an integer >= 1/);
+    for (const [call, message] of [
+      [
+        () => replaceHead(model, undefined as never),
+        "options must be an options object with 'units', got undefined",
+      ],
+      [() => replaceHead(model, { units: 3, name: '' }), 'options.name must be a name of letters'],
+      [
+        () => replaceHead(model, { units: 3, name: 'new head' }),
+        'options.name must be a name of letters',
+      ],
+      [
+        () => replaceHead(model, { units: 3, name: 'hidden_1' }),
+        'options.name must be a name no layer of the body has (hidden_1, hidden_1_activation)',
+      ],
+      [
+        () => replaceHead(undefined as never, { units: 3 }),
+        'model must be a tfjs-layers LayersModel',
+      ],
+      [() => freeze({} as never), 'LayersModel (e.g. a Sequential), got {}'],
+      [() => unfreeze(null as never), 'LayersModel (e.g. a Sequential), got null'],
+    ] as const) {
+      expect(call).toThrow(InvalidArgumentError);
+      expect(call).toThrow(message);
+    }
     x.dispose();
     model.dispose();
   });

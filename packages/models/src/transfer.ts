@@ -8,13 +8,20 @@ import {
 } from '@overfit/core';
 import {
   model as functionalModel,
-  type LayersModel,
+  LayersModel,
   layers,
   type SymbolicTensor,
 } from '@tensorflow/tfjs-layers';
-import { makeInitializer, weightSeed } from './blocks.js';
+import { checkModelName, makeInitializer, weightSeed } from './blocks.js';
 
 type Layer = LayersModel['layers'][number];
+
+function checkModel(value: unknown): LayersModel {
+  if (!(value instanceof LayersModel)) {
+    throw new InvalidArgumentError('model', value, 'a tfjs-layers LayersModel (e.g. a Sequential)');
+  }
+  return value;
+}
 
 function layersMatching(
   model: LayersModel,
@@ -36,6 +43,7 @@ function layersMatching(
  * @example freeze(model, /^conv/); // train only the dense layers
  */
 export function freeze(model: LayersModel, layers?: NameFilter): string[] {
+  checkModel(model);
   const picked = layersMatching(model, 'layers', layers);
   for (const l of picked) l.trainable = false;
   return picked.map((l) => l.name);
@@ -48,6 +56,7 @@ export function freeze(model: LayersModel, layers?: NameFilter): string[] {
  * @example unfreeze(model, ['dense_1']);
  */
 export function unfreeze(model: LayersModel, layers?: NameFilter): string[] {
+  checkModel(model);
   const picked = layersMatching(model, 'layers', layers);
   for (const l of picked) l.trainable = true;
   return picked.map((l) => l.name);
@@ -61,7 +70,7 @@ export interface ReplaceHeadOptions {
   activation?: 'linear' | 'softmax';
   /** Seed of the new head's Glorot-uniform kernel. */
   seed?: number;
-  /** Name of the new head layer (default `'output'`). */
+  /** Name of the new head layer (default `'output'`): letters, digits, `.`, `_`, `-`, and no body layer's name. */
   name?: string;
 }
 
@@ -75,19 +84,31 @@ export interface ReplaceHeadOptions {
  * freeze(tuned, (name) => name !== 'output');
  */
 export function replaceHead(model: LayersModel, options: ReplaceHeadOptions): LayersModel {
+  checkModel(model);
+  if (options === undefined || options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError('options', options, "an options object with 'units'");
+  }
   checkKnownKeys('options', options, ['units', 'activation', 'seed', 'name']);
   const units = checkInteger('options.units', options.units, { min: 1 });
   const activation = options.activation ?? 'linear';
   if (activation !== 'linear' && activation !== 'softmax')
     throw new InvalidArgumentError('options.activation', activation, "'linear' or 'softmax'");
   const seed = options.seed === undefined ? undefined : checkSeed('options.seed', options.seed);
-  const name = options.name ?? 'output';
+  const name = options.name === undefined ? 'output' : checkModelName('options.name', options.name);
   if (model.layers.length < 2)
     throw new InvalidArgumentError(
       'model',
       model.name,
       'a model with a body and a head (>= 2 layers)',
     );
+  const bodyLayers = model.layers.slice(0, -1);
+  if (bodyLayers.some((l) => l.name === name)) {
+    throw new InvalidArgumentError(
+      'options.name',
+      name,
+      `a name no layer of the body has (${bodyLayers.map((l) => l.name).join(', ')})`,
+    );
+  }
   const body = model.layers[model.layers.length - 2]!;
   const head = layers.dense({
     units,
