@@ -1,16 +1,68 @@
 /**
+ * The names of an error's overfit classes, most derived first (`['InvalidArgumentError',
+ * 'OverfitError']`), kept on every instance under a registered symbol so that another copy of
+ * this module (the CJS build next to the ESM one, a bundled duplicate) recognizes it.
+ */
+const CLASS_NAMES = Symbol.for('@overfit/core/error-class-names');
+
+type ErrorClass = abstract new (...args: never[]) => unknown;
+
+/**
+ * A class's error name: the one it spells out on its prototype (core's classes do, so a
+ * minifier renaming classes changes nothing), else the class's own name.
+ */
+function errorName(cls: ErrorClass): string {
+  const own = Object.getOwnPropertyDescriptor(cls.prototype, 'name');
+  return typeof own?.value === 'string' ? own.value : cls.name;
+}
+
+/** Gives a core error class its name on the prototype (see {@link errorName}). */
+function named(cls: ErrorClass, name: string): void {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+}
+
+/**
  * Base class of every error overfit throws. Catch this to handle any overfit failure;
- * `instanceof` works across the subclasses below.
+ * `instanceof` works across the subclasses below, and also for an error thrown by another
+ * copy of `@overfit/core` (its CJS build loaded next to the ESM one, or a bundled duplicate):
+ * there an error is an instance of a class when its own classes include one of the same name.
+ * `name` is the class name (`'InvalidArgumentError'`), minified builds included.
+ *
+ * @example
+ * try { checkRate('rate', 1.2); } catch (e) { if (e instanceof OverfitError) console.error(e.message); }
  */
 export class OverfitError extends Error {
+  static {
+    named(this, 'OverfitError');
+  }
+
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    this.name = errorName(new.target);
+    const names: string[] = [];
+    for (
+      let cls = new.target as unknown as ErrorClass;
+      cls !== Error && typeof cls === 'function';
+      cls = Object.getPrototypeOf(cls)
+    )
+      names.push(errorName(cls));
+    Object.defineProperty(this, CLASS_NAMES, { value: names });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (value === null || typeof value !== 'object') return false;
+    const names = (value as { [CLASS_NAMES]?: unknown })[CLASS_NAMES];
+    return Array.isArray(names) && names.includes(errorName(this));
   }
 }
 
 /** A function argument or option is outside what is allowed. Thrown before any work starts. */
 export class InvalidArgumentError extends OverfitError {
+  static {
+    named(this, 'InvalidArgumentError');
+  }
+
   /**
    * @param argument the argument's name as the caller wrote it (`rate`, `options.epochs`)
    * @param value the value received
@@ -26,10 +78,18 @@ export class InvalidArgumentError extends OverfitError {
 }
 
 /** Tensor shapes do not fit together. */
-export class ShapeError extends OverfitError {}
+export class ShapeError extends OverfitError {
+  static {
+    named(this, 'ShapeError');
+  }
+}
 
 /** A loss, gradient or statistic became NaN or ±Infinity. */
 export class NonFiniteError extends OverfitError {
+  static {
+    named(this, 'NonFiniteError');
+  }
+
   constructor(
     readonly what: string,
     readonly step: number | undefined,
@@ -42,10 +102,18 @@ export class NonFiniteError extends OverfitError {
 }
 
 /** The active backend cannot do what was asked (names the backends that can). */
-export class UnsupportedBackendError extends OverfitError {}
+export class UnsupportedBackendError extends OverfitError {
+  static {
+    named(this, 'UnsupportedBackendError');
+  }
+}
 
 /** Data files are missing, truncated or of the wrong format. */
-export class DataFormatError extends OverfitError {}
+export class DataFormatError extends OverfitError {
+  static {
+    named(this, 'DataFormatError');
+  }
+}
 
 /** Renders a value for an error message: strings quoted, arrays and objects as short JSON. */
 export function describeValue(value: unknown): string {
