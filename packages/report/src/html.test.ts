@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   defaultSections,
+  escapeHtml,
   lossChart,
   renderChartHtml,
   renderHtmlReport,
+  renderSvg,
   renderTableHtml,
 } from './index.js';
 import { syntheticRun } from './test-helpers.js';
@@ -73,5 +75,42 @@ describe('renderHtmlReport', () => {
       '<table><caption>T</caption><thead><tr><th scope="col">a</th><th scope="col">b</th></tr></thead><tbody>\n' +
         '<tr><th scope="row">x</th><td class="num">0.5</td></tr>\n<tr><th scope="row">y</th><td>–</td></tr>\n</tbody></table>',
     );
+  });
+
+  it('escapes hostile names, titles and captions everywhere (no markup, no `$&` replacement patterns)', async () => {
+    const hostile = `<script>alert(1)</script> & "q" 's' $& $1 $' $\``;
+    const run = {
+      ...syntheticRun(hostile, { epochs: 2, layers: 2 }),
+      partial: true,
+      stopReason: hostile,
+      config: { note: hostile },
+    };
+    const html = await renderHtmlReport({
+      title: hostile,
+      subtitle: hostile,
+      footer: hostile,
+      runs: [run],
+    });
+    const charts = defaultSections([run]).flatMap((s) => s.charts ?? []);
+    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<svg /g)).toHaveLength(charts.length);
+    const escaped = escapeHtml(hostile);
+    expect(escaped).not.toMatch(/[<>"']/);
+    for (const c of charts) {
+      const svg = await renderSvg(c);
+      expect(svg.match(/<svg /g)).toHaveLength(1);
+      expect(svg).toContain(`aria-label="${escapeHtml(c.title)}" data-chart="${c.id}"`);
+      expect(svg).toContain(
+        `<title>${escapeHtml(c.title)}</title><desc>${escapeHtml(c.caption)}</desc>`,
+      );
+    }
+    expect(html).toContain(`<title>${escaped}</title>`);
+    expect(html).toContain(`<h1>${escaped}</h1>`);
+    expect(html).toContain(`<footer>${escaped}</footer>`);
+    expect(html).toContain(`<th scope="row">${escaped} (partial)</th>`);
+    const table = renderTableHtml({ columns: [hostile], rows: [[hostile, hostile]] }, hostile);
+    expect(table).not.toMatch(/<script/);
+    expect(table).toContain(`<caption>${escaped}</caption>`);
+    expect(table).toContain(`<td>${escaped}</td>`);
   });
 });
