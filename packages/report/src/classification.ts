@@ -11,6 +11,8 @@ interface Row {
 interface ReportShape {
   classes: Row[];
   accuracy: number;
+  /** Only when the report lists classes other than those present: sklearn's row for it. */
+  microAvg?: Omit<Row, 'name'>;
   macroAvg: Omit<Row, 'name'>;
   weightedAvg: Omit<Row, 'name'>;
 }
@@ -67,7 +69,9 @@ function reportFromMatrix(matrix: number[][]): ReportShape {
  * The run's per-class precision / recall / F1 / support with accuracy and the macro and weighted
  * averages, as sklearn's `classification_report` lays them out: from `test.classificationReport`
  * when it has `@overfit/metrics`' shape, else computed from `test.confusionMatrix`; null when the
- * run has neither.
+ * run has neither. A report over a subset of the classes (`@overfit/metrics`' `microAvg`, its
+ * `labels` option) gets sklearn's `micro avg` row (precision, recall, F1, support of the listed
+ * classes) in place of `accuracy`, as sklearn prints it.
  */
 export function classificationTable(run: RunRecord): DataTable | null {
   const given = run.test?.classificationReport;
@@ -86,7 +90,9 @@ export function classificationTable(run: RunRecord): DataTable | null {
     columns: ['class', 'precision', 'recall', 'f1-score', 'support'],
     rows: [
       ...report.classes.map((r) => line(r.name, r)),
-      ['accuracy', null, null, report.accuracy, support],
+      report.microAvg
+        ? line('micro avg', report.microAvg)
+        : ['accuracy', null, null, report.accuracy, support],
       line('macro avg', report.macroAvg),
       line('weighted avg', report.weightedAvg),
     ],
