@@ -41,6 +41,45 @@ describe('gradientNormChart', () => {
     expect((sick.spec as Spec).layer[1].encoding.y.scale.domain[0]).toBeLessThan(1e-7);
   });
 
+  it('refuses thresholds a log axis cannot show and unknown statistics', () => {
+    const run = syntheticRun('none', { epochs: 2, layers: 2 });
+    expect(() => gradientNormChart(run, { vanishingNorm: 0 })).toThrow(
+      new OverfitReportError(
+        'options.vanishingNorm must be a finite number > 0 (the axis is logarithmic), got 0',
+      ),
+    );
+    expect(() => gradientNormChart(run, { vanishingNorm: -1 })).toThrow(OverfitReportError);
+    expect(() => gradientNormChart(run, { vanishingNorm: Number.NaN })).toThrow(/got NaN/);
+    expect(() => gradientNormChart(run, { explodingNorm: 1e-8 })).toThrow(
+      'options.explodingNorm must be a finite number > vanishingNorm (1e-7), got 1e-8',
+    );
+    expect(() => gradientNormChart(run, { explodingNorm: Number.POSITIVE_INFINITY })).toThrow(
+      OverfitReportError,
+    );
+    expect(() => gradientNormChart(run, { stat: 'median' as never })).toThrow(
+      `options.stat must be one of 'mean', 'max', 'last', got "median"`,
+    );
+  });
+
+  it('keeps a valid log domain when every norm is zero or negative', async () => {
+    const run = syntheticRun('dead', { epochs: 2, layers: 2 });
+    for (const e of run.epochs)
+      for (const s of Object.values(e.diagnostics!.gradientNorms!.perLayer!)) {
+        s.mean = 0;
+      }
+    run.epochs[1]!.diagnostics!.gradientNorms!.perLayer!.output!.mean = -1;
+    const c = gradientNormChart(run);
+    const lines = c.spec.layer[1] as Spec;
+    expect(lines.data.values).toEqual([]);
+    const [lo, hi] = lines.encoding.y.scale.domain as number[];
+    expect(lo! > 0 && hi! > lo!).toBe(true);
+    expect(c.table.rows).toEqual([
+      [1, 0, 0],
+      [2, 0, -1],
+    ]);
+    expect(await renderSvg(c)).toMatch(/^<svg /);
+  });
+
   it('changes the dash past the palette (a depth-14 net)', async () => {
     const c = gradientNormChart(syntheticRun('deep', { epochs: 2, layers: 15 }));
     expect((c.spec as Spec).layer[1].encoding.strokeDash.scale.domain).toHaveLength(15);
