@@ -57,6 +57,32 @@ describe('lossChart', () => {
     expect(rows.every((r) => Number.isFinite(r.value))).toBe(true);
   });
 
+  it('a run read back from JSON (NaN saved as null) plots no made-up points', () => {
+    const diverged = {
+      name: 'diverged',
+      epochs: [
+        { epoch: 1, loss: 1.5, penalty: 0.5, macroF1: 0.6, valMacroF1: 0.5, valLoss: 1 },
+        { epoch: 2, loss: Number.NaN, penalty: 0.4, macroF1: Number.NaN, valMacroF1: 0.4 },
+        { epoch: 3, dataLoss: Number.NaN, macroF1: 0.7, valMacroF1: Number.POSITIVE_INFINITY },
+      ],
+    };
+    const fromJson = JSON.parse(JSON.stringify(diverged)) as typeof diverged;
+    expect(fromJson.epochs[1]!.loss).toBeNull();
+    for (const run of [diverged, fromJson]) {
+      const loss = values(lossChart([run]).spec as never);
+      expect(loss.filter((r) => r.split === 'train').map((r) => [r.epoch, r.value])).toEqual([
+        [1, 1],
+      ]);
+      const gap = values(gapChart([run]).spec as never).map((r) => [r.epoch, r.value]);
+      expect(gap).toHaveLength(1);
+      expect(gap[0]![0]).toBe(1);
+      expect(gap[0]![1]).toBeCloseTo(0.1, 12);
+      expect(Number.isNaN(trainDataLoss(run.epochs[1]!))).toBe(true);
+      expect(Number.isNaN(generalizationGap(run.epochs[1]!))).toBe(true);
+      expect(JSON.parse(JSON.stringify(lossChart([run]).spec))).toEqual(lossChart([run]).spec);
+    }
+  });
+
   it('renders to an SVG with its title, caption and one path per run and split', async () => {
     const c = lossChart([syntheticRun('none'), syntheticRun('dropout', { seed: 3 })]);
     const svg = await renderSvg(c);

@@ -171,6 +171,24 @@ describe('comparisonTable', () => {
     expect(onlyBare.columns).toEqual(['run', 'val macro-F1', 'epochs']);
   });
 
+  it('NaN and null (JSON) values are missing, never arithmetic on null', () => {
+    const run = {
+      name: 'r',
+      epochs: [{ epoch: 1, macroF1: Number.NaN, valMacroF1: 0.5, loss: Number.NaN, penalty: 0.2 }],
+      summary: { sparsity: Number.NaN, weightNorm: Number.POSITIVE_INFINITY, epochs: Number.NaN },
+    };
+    for (const r of [run, JSON.parse(JSON.stringify(run)) as typeof run]) {
+      const s = summarizeRun(r);
+      expect(s.gap).toBeNull(); // not 0 - 0.5
+      expect(s.trainLoss).toBeNull(); // not 0 - 0.2
+      expect(s.trainMacroF1).toBeNull();
+      expect(s.sparsity).toBeNull();
+      expect(s.weightNorm).toBeNull();
+      expect(s.epochs).toBe(1);
+    }
+    expect(comparisonTable([run]).columns).toEqual(['run', 'val macro-F1', 'epochs']);
+  });
+
   it('formats cells with 4 significant digits and dashes for missing values', () => {
     expect([0.123456, 12, 1e-7, 123456.7, null, Number.NaN, 'x'].map(formatCell)).toEqual([
       '0.1235',

@@ -9,11 +9,23 @@ interface Curve {
   value: (e: RunEpoch) => number | undefined;
 }
 
-/** Train data loss: `dataLoss`, else `loss - penalty`, else `loss` (no penalty was recorded). */
+/**
+ * A recorded number as arithmetic should see it: `null` is what JSON makes of NaN (and
+ * ±Infinity), so it stays NaN instead of counting as 0 (`null - 0.5` is `-0.5`).
+ */
+function recorded(value: number | null): number {
+  return value === null ? Number.NaN : value;
+}
+
+/**
+ * Train data loss: `dataLoss`, else `loss - penalty`, else `loss` (no penalty was recorded). A
+ * `null` (JSON's NaN) is NaN here, so a diverged loss is not drawn as `-penalty`.
+ */
 export function trainDataLoss(e: RunEpoch): number | undefined {
-  if (e.dataLoss !== undefined) return e.dataLoss;
-  if (e.loss !== undefined && e.penalty !== undefined) return e.loss - e.penalty;
-  return e.loss;
+  if (e.dataLoss !== undefined) return recorded(e.dataLoss);
+  if (e.loss !== undefined && e.penalty !== undefined)
+    return recorded(e.loss) - recorded(e.penalty);
+  return e.loss === undefined ? undefined : recorded(e.loss);
 }
 
 interface CurveChartOptions {
@@ -169,10 +181,13 @@ export function accuracyChart(runs: readonly RunRecord[]): Chart {
   });
 }
 
-/** `train macro-F1 - validation macro-F1` per epoch (defined where both exist). */
+/**
+ * `train macro-F1 - validation macro-F1` per epoch (defined where both exist; NaN where either
+ * is NaN or `null`, JSON's NaN).
+ */
 export function generalizationGap(e: RunEpoch): number | undefined {
   return e.macroF1 !== undefined && e.valMacroF1 !== undefined
-    ? e.macroF1 - e.valMacroF1
+    ? recorded(e.macroF1) - recorded(e.valMacroF1)
     : undefined;
 }
 
