@@ -194,7 +194,84 @@ describe('confusionMatrixChart', () => {
     for (const n of ['50', '45', '47']) expect(svg).toContain(`>${n}</text>`);
   });
 
+  it('rows are true labels (top to bottom), columns predicted labels, as sklearn', async () => {
+    const run = {
+      name: 'r',
+      epochs: [],
+      test: {
+        confusionMatrix: [
+          [11, 12],
+          [21, 22],
+        ],
+      },
+    };
+    const c = confusionMatrixChart(run, { labels: ['cat', 'dog'] });
+    const spec = c.spec as Spec;
+    expect(spec.encoding.y.field).toBe('true');
+    expect(spec.encoding.x.field).toBe('predicted');
+    expect(spec.data.values).toContainEqual({ true: 'cat', predicted: 'dog', count: 12 });
+    const svg = await renderSvg(c);
+    const at = (text: string) => {
+      const m = svg.match(
+        new RegExp(`transform="translate\\(([\\d.]+),([\\d.]+)\\)"[^>]*>${text}</text>`),
+      );
+      expect(m).not.toBeNull();
+      return [Number(m![1]), Number(m![2])] as const;
+    };
+    const [x11, y11] = at('11');
+    const [x12, y12] = at('12');
+    const [x21, y21] = at('21');
+    expect(y12).toBe(y11); // same true class: same row
+    expect(x12).toBeGreaterThan(x11); // predicted 'dog' right of 'cat'
+    expect(x21).toBe(x11);
+    expect(y21).toBeGreaterThan(y11); // true 'dog' below 'cat'
+  });
+
+  it('normalized and non-finite matrices: .2g cells, blank NaN / Infinity cells, valid JSON', async () => {
+    const normalized = {
+      name: 'n',
+      epochs: [],
+      test: {
+        confusionMatrix: [
+          [1 / 3, 2 / 3],
+          [0.25, 0.75],
+        ],
+      },
+    };
+    const c = confusionMatrixChart(normalized);
+    const svg = await renderSvg(c);
+    for (const t of ['0.33', '0.67', '0.25', '0.75']) expect(svg).toContain(`>${t}</text>`);
+    expect(svg).not.toContain('>0.333');
+    const spec = c.spec as Spec;
+    expect(spec.layer[1].encoding.color.condition.test).toBe(`datum.count > ${0.75 / 2}`);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const run = {
+        name: 'b',
+        epochs: [],
+        test: {
+          confusionMatrix: [
+            [5, bad],
+            [2, 3],
+          ],
+        },
+      };
+      const chart = confusionMatrixChart(run);
+      expect(JSON.parse(JSON.stringify(chart.spec))).toEqual(chart.spec);
+      expect((chart.spec as Spec).data.values[1]).toEqual({
+        true: '0',
+        predicted: '1',
+        count: null,
+      });
+      const out = await renderSvg(chart);
+      expect(out).not.toMatch(/NaN|Infinity/);
+      expect(out).toContain('>5</text>');
+    }
+  });
+
   it('refuses a missing or non-square matrix and wrong labels', () => {
+    expect(() => confusionMatrixChart(syntheticRun('r'), { labels: ['a', 'b', 'a'] })).toThrow(
+      "labels must be 3 distinct names (cells of two classes would overlap), got 'a' twice",
+    );
     expect(() => confusionMatrixChart({ name: 'r', epochs: [] })).toThrow(
       /no test.confusionMatrix/,
     );
