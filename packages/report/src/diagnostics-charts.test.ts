@@ -178,6 +178,21 @@ describe('histogramChart', () => {
   });
 });
 
+describe('histogramChart with many or repeated names', () => {
+  it('dashes past the palette and keeps repeated names apart', () => {
+    const h = { edges: [0, 1, 2], counts: [1, 2] };
+    const series = Array.from({ length: 14 }, (_, i) => ({
+      name: i === 13 ? 's0' : `s${i}`,
+      ...h,
+    }));
+    const spec = histogramChart(series).spec as Spec;
+    expect(spec.encoding.color.scale.domain.at(-1)).toBe('s0 (2)');
+    expect(spec.encoding.strokeDash.scale.range[13]).toEqual([6, 3]);
+    expect(spec.encoding.strokeDash.scale.range[0]).toEqual([]);
+    expect(spec.data.values).toHaveLength(14 * 3);
+  });
+});
+
 describe('confusionMatrixChart', () => {
   it('a cell per pair with counts; table rows are true classes', async () => {
     const run = syntheticRun('none');

@@ -46,3 +46,22 @@ export function slug(text: string): string {
       .replace(/^-|-$/g, '') || 'chart'
   );
 }
+
+/**
+ * `names` made distinct for a chart's legend and data: the first of a repeated name keeps it,
+ * the next get ` (2)`, ` (3)`, ... (skipping names given as they are); two runs both called
+ * `baseline` would otherwise be drawn as one zig-zag line.
+ */
+export function distinctNames(names: readonly string[]): string[] {
+  const given = new Set(names);
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let label = name;
+    for (let k = 2; taken.has(label); k++) {
+      label = `${name} (${k})`;
+      if (given.has(label)) label = name; // keep looking: that name belongs to another run
+    }
+    taken.add(label);
+    return label;
+  });
+}
