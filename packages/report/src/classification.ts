@@ -1,3 +1,4 @@
+import { checkRun } from './runs.js';
 import type { DataTable, RunRecord } from './types.js';
 
 interface Row {
@@ -74,6 +75,7 @@ function reportFromMatrix(matrix: number[][]): ReportShape {
  * classes) in place of `accuracy`, as sklearn prints it.
  */
 export function classificationTable(run: RunRecord): DataTable | null {
+  checkRun('run', run);
   const given = run.test?.classificationReport;
   const matrix = run.test?.confusionMatrix;
   const report = isReport(given) ? given : matrix?.length ? reportFromMatrix(matrix) : null;

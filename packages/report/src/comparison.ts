@@ -1,5 +1,6 @@
 import { generalizationGap, trainDataLoss } from './charts/curves.js';
 import { finiteOrNull } from './format.js';
+import { checkRun, checkRuns } from './runs.js';
 import type { DataTable, RunEpoch, RunRecord } from './types.js';
 
 /** The scalar summaries of one run that the comparison table shows. */
@@ -47,6 +48,7 @@ function lastWith<T>(epochs: readonly RunEpoch[], pick: (e: RunEpoch) => T | und
  * give `null`.
  */
 export function summarizeRun(run: RunRecord): RunSummary {
+  checkRun('run', run);
   const last = run.epochs.at(-1);
   const perLayer = lastWith(run.epochs, (e) => e.diagnostics?.gradientNorms?.perLayer);
   const layerNames = Object.keys(perLayer ?? {});
@@ -96,6 +98,7 @@ const COLUMNS: [keyof RunSummary, string][] = [
  * Columns no run has a value for are left out. Runs marked `partial` say so after their name.
  */
 export function comparisonTable(runs: readonly RunRecord[]): DataTable {
+  checkRuns('runs', runs);
   const summaries = runs.map(summarizeRun);
   const kept = COLUMNS.filter(([key]) => summaries.some((s) => s[key] !== null));
   return {

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  comparisonTable,
   defaultSections,
   escapeHtml,
+  gradientNormChart,
   lossChart,
+  OverfitReportError,
   renderChartHtml,
   renderHtmlReport,
   renderSvg,
   renderTableHtml,
+  summarizeRun,
 } from './index.js';
 import { syntheticRun } from './test-helpers.js';
 
@@ -112,5 +116,27 @@ describe('renderHtmlReport', () => {
     expect(table).not.toMatch(/<script/);
     expect(table).toContain(`<caption>${escaped}</caption>`);
     expect(table).toContain(`<td>${escaped}</td>`);
+  });
+
+  it('a run record missing its name or epochs fails with the field, not a TypeError', () => {
+    expect(() => defaultSections([{ name: 'x' } as never])).toThrow(
+      new OverfitReportError(
+        "runs[0].epochs of run 'x' must be an array of epochs (possibly empty), got undefined",
+      ),
+    );
+    expect(() => lossChart([{ epochs: [] } as never])).toThrow(
+      'runs[0].name must be a string, got undefined',
+    );
+    expect(() => lossChart({ name: 'x', epochs: [] } as never)).toThrow(
+      'runs must be an array of run records, got an object',
+    );
+    expect(() => comparisonTable([null as never])).toThrow(
+      'runs[0] must be a run record { name, epochs: [...] }, got null',
+    );
+    expect(() => gradientNormChart({ name: 'x', epochs: [1] } as never)).toThrow(
+      "run.epochs[0] of run 'x' must be an object { epoch, ... }, got 1",
+    );
+    expect(() => summarizeRun({ name: 3, epochs: [] } as never)).toThrow(OverfitReportError);
+    expect(lossChart([{ name: 'empty', epochs: [] }]).table.rows).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { classificationTable } from './classification.js';
 import { comparisonTable } from './comparison.js';
 import { escapeHtml, formatCell } from './format.js';
 import { renderSvg } from './render.js';
+import { checkRun, checkRuns } from './runs.js';
 import type { Chart, DataTable, RunRecord } from './types.js';
 
 /** A titled table in a report section. */
@@ -77,6 +78,7 @@ export async function renderChartHtml(chart: Chart): Promise<string> {
  * Charts without data are left out.
  */
 export function defaultSections(runs: readonly RunRecord[]): ReportSection[] {
+  checkRuns('runs', runs);
   const has = (pick: (r: RunRecord) => unknown) => runs.some(pick);
   const curves: Chart[] = [lossChart(runs)];
   const penalty = penaltyChart(runs);
@@ -113,6 +115,7 @@ export function defaultSections(runs: readonly RunRecord[]): ReportSection[] {
 
 /** One run's diagnostics, test results and configuration. */
 export function runSection(run: RunRecord): ReportSection {
+  checkRun('run', run);
   const charts: Chart[] = [];
   if (run.epochs.some((e) => e.diagnostics?.gradientNorms?.perLayer))
     charts.push(gradientNormChart(run));

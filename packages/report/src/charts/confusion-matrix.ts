@@ -1,5 +1,6 @@
 import { OverfitReportError } from '../errors.js';
 import { finiteOrNull } from '../format.js';
+import { checkRun } from '../runs.js';
 import type { Chart, RunRecord } from '../types.js';
 import { chart, chartSpec } from './base.js';
 import { runChartId } from './ids.js';
@@ -24,6 +25,7 @@ export function confusionMatrixChart(
   run: RunRecord,
   options: ConfusionMatrixChartOptions = {},
 ): Chart {
+  checkRun('run', run);
   const matrix = run.test?.confusionMatrix;
   if (!matrix || matrix.length === 0)
     throw new OverfitReportError(`run '${run.name}' has no test.confusionMatrix to chart`);

@@ -1,5 +1,6 @@
 import { distinctNames, finiteOrNull } from '../format.js';
 import { PALETTE, seriesColor } from '../palette.js';
+import { checkRuns } from '../runs.js';
 import type { Chart, RunEpoch, RunRecord } from '../types.js';
 import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 
@@ -87,6 +88,7 @@ function splitEncoding(
  * train/validation pair of one run both stay readable.
  */
 function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
+  checkRuns('runs', runs);
   // A run's colour is its position among all runs (`colorRuns`), so it keeps it across charts.
   const everyRun = o.colorRuns ?? runs;
   const labels = distinctNames(everyRun.map((r) => r.name));
@@ -174,6 +176,7 @@ export function lossChart(runs: readonly RunRecord[], options: LossChartOptions 
 
 /** The penalty term per epoch for the runs that have one; `null` when none has. */
 export function penaltyChart(runs: readonly RunRecord[]): Chart | null {
+  checkRuns('runs', runs);
   const withPenalty = runs.filter((r) => r.epochs.some((e) => finiteOrNull(e.penalty) !== null));
   if (withPenalty.length === 0) return null;
   return curveChart(withPenalty, {

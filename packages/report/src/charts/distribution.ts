@@ -1,5 +1,6 @@
 import { finiteOrNull, orderedKeys } from '../format.js';
 import { seriesColor } from '../palette.js';
+import { checkRun } from '../runs.js';
 import type { BoxSummary, Chart, RunRecord } from '../types.js';
 import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 import { runChartId, slug } from './ids.js';
@@ -20,6 +21,7 @@ export interface DistributionLayer {
  * `<name>_activation` (or `<name>`) joins gradient key `<name>`. First-seen order.
  */
 export function distributionLayers(run: RunRecord): DistributionLayer[] {
+  checkRun('run', run);
   const grads = orderedKeys(run.epochs.map((e) => e.diagnostics?.gradients));
   const acts = orderedKeys(run.epochs.map((e) => e.diagnostics?.activations));
   const layers: DistributionLayer[] = grads.map((name) => ({ name, gradients: name }));
@@ -69,6 +71,7 @@ function displayDomain(boxes: readonly BoxSummary[]): [number, number] {
  * await renderSvg(distributionChart(run, { kind: 'gradients', layer: 'hidden_1' }));
  */
 export function distributionChart(run: RunRecord, options: DistributionChartOptions): Chart {
+  checkRun('run', run);
   const { kind, layer } = options;
   const boxes: (BoxSummary & { epoch: number })[] = [];
   for (const e of run.epochs) {

@@ -1,6 +1,7 @@
 import { OverfitReportError } from '../errors.js';
 import { finiteOrNull, formatCell, orderedKeys } from '../format.js';
 import { colorScale, PALETTE, seriesDash } from '../palette.js';
+import { checkRun } from '../runs.js';
 import type { Chart, RunRecord, StepStats } from '../types.js';
 import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 import { runChartId } from './ids.js';
@@ -49,6 +50,7 @@ function logDomain(values: number[], low: number, high: number): [number, number
  * await renderSvg(gradientNormChart(run, { stat: 'max' }));
  */
 export function gradientNormChart(run: RunRecord, options: GradientNormChartOptions = {}): Chart {
+  checkRun('run', run);
   const stat = options.stat ?? 'mean';
   const vanishing = options.vanishingNorm ?? 1e-7;
   const exploding = options.explodingNorm ?? 1e3;
