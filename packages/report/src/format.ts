@@ -37,12 +37,16 @@ export function orderedKeys(records: readonly (Record<string, unknown> | undefin
   return [...seen];
 }
 
-/** A chart id from free text: lowercase letters, digits and dashes. */
+/**
+ * A chart id from free text: lowercase letters (of any script), digits and dashes. Letters
+ * outside a-z are kept, so names written in another script (`基线`, `正则化`) keep distinct ids
+ * instead of all becoming `chart`.
+ */
 export function slug(text: string): string {
   return (
     text
       .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
       .replace(/^-|-$/g, '') || 'chart'
   );
 }

@@ -139,4 +139,28 @@ describe('renderHtmlReport', () => {
     expect(() => summarizeRun({ name: 3, epochs: [] } as never)).toThrow(OverfitReportError);
     expect(lossChart([{ name: 'empty', epochs: [] }]).table.rows).toEqual([]);
   });
+
+  it('chart ids stay distinct for names in other scripts and for repeated names', () => {
+    const runs = [
+      syntheticRun('基线', { epochs: 1, layers: 2 }),
+      syntheticRun('正则化 L2', { epochs: 1, layers: 2 }),
+      syntheticRun('régularisé', { epochs: 1, layers: 2 }),
+      syntheticRun('none', { epochs: 1, layers: 2 }),
+      syntheticRun('none', { epochs: 1, layers: 2 }),
+    ];
+    const sections = defaultSections(runs);
+    const ids = sections.flatMap((s) => s.charts ?? []).map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('gradient-norms-基线');
+    expect(ids).toContain('gradient-norms-正则化-l2');
+    expect(ids).toContain('gradient-norms-none-2');
+    expect(sections.map((s) => s.title).slice(-2)).toEqual(['Run: none', 'Run: none (2)']);
+    expect(sections[0]!.tables![0]!.table.rows.map((r) => r[0])).toEqual([
+      '基线',
+      '正则化 L2',
+      'régularisé',
+      'none',
+      'none (2)',
+    ]);
+  });
 });
