@@ -141,6 +141,16 @@ describe('distributionChart', () => {
     expect((allZero.spec as Spec).layer[1].encoding.y.scale.domain).toEqual([-0.25, 0.25]);
   });
 
+  it('refuses an unknown kind or a missing layer', () => {
+    const run = syntheticRun('none', { epochs: 1 });
+    expect(() => distributionChart(run, { kind: 'weights' as never, layer: 'hidden_1' })).toThrow(
+      new OverfitReportError(`options.kind must be 'activations' or 'gradients', got "weights"`),
+    );
+    expect(() => distributionChart(run, { kind: 'gradients' } as never)).toThrow(
+      'options.layer must be a key of diagnostics.gradients (see distributionLayers), got undefined',
+    );
+  });
+
   it('renders boxes, whiskers, medians and outliers', async () => {
     const run = syntheticRun('none', { epochs: 3 });
     const svg = await renderSvg(
