@@ -12,6 +12,7 @@ import {
   groupByLayer,
   isRegularizedByDefault,
   listParameters,
+  nameMatcher,
   parameterKind,
   selectParameters,
 } from './params.js';
@@ -184,6 +185,72 @@ describe('selectParameters', () => {
       /includeMovingStatistics must be true or false/,
     );
     model.dispose();
+  });
+});
+
+describe('the default rule on real tfjs-layers weights', () => {
+  it('regularizes kernels (dense, conv, depthwise, separable, transposed, recurrent), not biases, gamma/beta, embeddings or PReLU alpha', () => {
+    const one = (inputShape: number[], layer: Parameters<Sequential['add']>[0]) => {
+      const m = sequential();
+      m.add(layers.inputLayer({ inputShape }));
+      m.add(layer);
+      const all = listParameters(m, { includeMovingStatistics: true });
+      const picked = all.filter(isRegularizedByDefault).map((p) => p.name.split('/').at(-1));
+      const kinds = all.map((p) => `${p.name.split('/').at(-1)}:${p.kind}`);
+      m.dispose();
+      return { picked, kinds };
+    };
+    expect(one([4], layers.dense({ units: 2 }))).toEqual({
+      picked: ['kernel'],
+      kinds: ['kernel:kernel', 'bias:bias'],
+    });
+    expect(one([6, 6, 2], layers.conv2d({ filters: 2, kernelSize: 3 })).picked).toEqual(['kernel']);
+    expect(one([6, 6, 2], layers.conv2dTranspose({ filters: 2, kernelSize: 3 })).picked).toEqual([
+      'kernel',
+    ]);
+    expect(one([6, 6, 2], layers.depthwiseConv2d({ kernelSize: 3 })).picked).toEqual([
+      'depthwise_kernel',
+    ]);
+    expect(one([6, 6, 2], layers.separableConv2d({ filters: 2, kernelSize: 3 })).picked).toEqual([
+      'depthwise_kernel',
+      'pointwise_kernel',
+    ]);
+    expect(one([4], layers.batchNormalization())).toEqual({
+      picked: [],
+      kinds: ['gamma:gamma', 'beta:beta', 'moving_mean:other', 'moving_variance:other'],
+    });
+    expect(one([4], layers.layerNormalization())).toEqual({
+      picked: [],
+      kinds: ['gamma:gamma', 'beta:beta'],
+    });
+    expect(one([3], layers.embedding({ inputDim: 10, outputDim: 2 }))).toEqual({
+      picked: [],
+      kinds: ['embeddings:embedding'],
+    });
+    expect(one([5, 3], layers.lstm({ units: 2 })).picked).toEqual(['kernel', 'recurrent_kernel']);
+    expect(one([4], layers.prelu()).kinds).toEqual(['alpha:other']);
+  });
+});
+
+describe('nameMatcher', () => {
+  it('matches whole names, and RegExps the same way on every call whatever their flags', () => {
+    const names = ['hidden_1', 'hidden_2', 'hidden_3', 'output'];
+    for (const re of [/^hidden_/g, /hidden_/y, /^hidden_/gy, /^hidden_/]) {
+      const m = nameMatcher('layers', re);
+      expect(names.filter(m)).toEqual(['hidden_1', 'hidden_2', 'hidden_3']);
+      expect(names.filter(m)).toEqual(['hidden_1', 'hidden_2', 'hidden_3']);
+      expect(re.lastIndex).toBe(0);
+    }
+    expect(names.filter(nameMatcher('layers', ['hidden', 'output']))).toEqual(['output']);
+    expect(names.filter(nameMatcher('layers', [/_2$/, 'output']))).toEqual(['hidden_2', 'output']);
+    expect(names.filter(nameMatcher('layers', (n) => n.endsWith('3')))).toEqual(['hidden_3']);
+    expect(() => nameMatcher('layers', 'hidden_1' as never)).toThrow(
+      'layers must be an array of names or RegExps, a RegExp or a predicate (name) => boolean, got "hidden_1"',
+    );
+    expect(() => nameMatcher('layers', [1] as never)).toThrow(InvalidArgumentError);
+    expect(() => nameMatcher('layers', ['nope'], names, 'a layer')).toThrow(
+      'layers must be a layer (hidden_1, hidden_2, hidden_3, output), got "nope"',
+    );
   });
 });
 

@@ -62,6 +62,39 @@ describe('registry', () => {
     expect(() => register('X', 'nope' as never, () => 1)).toThrow(/kind must be one of/);
   });
 
+  it('refuses configs JSON would change instead of saving null or dropping them', () => {
+    const inf = new Scaled(Number.POSITIVE_INFINITY);
+    expect(() => serialize(inf)).toThrow(
+      'TestScaled config.factor must be JSON data (finite numbers, strings, booleans, null, arrays, plain objects) to be serialized, got Infinity',
+    );
+    expect(() => serialize(new Scaled([1, Number.NaN] as never))).toThrow(
+      /TestScaled config.factor\[1\] must be JSON data .*got NaN/,
+    );
+    expect(() => serialize(new Scaled({ f: () => 1 } as never))).toThrow(
+      /config.factor.f must be JSON data .*got a function/,
+    );
+    expect(() => serialize(new Scaled(2n as never))).toThrow(/got 2n/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => serialize(new Scaled(cyclic as never))).toThrow(/config.factor.self must be JSON/);
+    // undefined members mean "default" and are left out; shared (non-cyclic) objects are fine
+    const shared = { a: 1 };
+    expect(serialize(new Scaled({ x: undefined, p: shared, q: shared } as never)).config).toEqual({
+      factor: { p: { a: 1 }, q: { a: 1 } },
+    });
+  });
+
+  it('refuses text that is not JSON with an InvalidArgumentError', () => {
+    expect(() => deserialize('{"className": "TestScaled",')).toThrow(InvalidArgumentError);
+    expect(() => deserialize('{"className": "TestScaled",')).toThrow(
+      /^json must be JSON text of an object \{ className, config \}/,
+    );
+    expect(() => deserialize('[1]')).toThrow(/json must be an object/);
+    expect(() => deserialize('{"className":"TestScaled","config":[1]}')).toThrow(
+      'json.config must be an object, got [1]',
+    );
+  });
+
   it('re-registering the same class under its name is allowed (a module loaded twice)', () => {
     expect(() =>
       register('TestScaled', 'penalty', (c) => new Scaled(c.factor as number), { cls: Scaled }),

@@ -161,10 +161,36 @@ export function registeredName(obj: unknown): string | undefined {
 }
 
 /**
+ * The path and value of the first thing in `value` that JSON cannot carry as it is (NaN and
+ * ±Infinity become `null`, functions vanish, bigints and cycles throw), or `undefined`.
+ * `undefined` members are fine: they mean "the default" and are left out.
+ */
+function nonJson(value: unknown, path: string, seen: Set<object>): [string, unknown] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : [path, value];
+  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol')
+    return [path, value];
+  if (value === null || typeof value !== 'object') return undefined;
+  if (seen.has(value)) return [path, 'a reference cycle'];
+  seen.add(value);
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [`${path}[${i}]`, v] as const)
+    : Object.entries(value).map(([k, v]) => [`${path}.${k}`, v] as const);
+  for (const [at, v] of entries) {
+    if (v === undefined && !Array.isArray(value)) continue;
+    const bad = v === undefined ? ([at, v] as [string, unknown]) : nonJson(v, at, seen);
+    if (bad) return bad;
+  }
+  seen.delete(value);
+  return undefined;
+}
+
+/**
  * `{ className, config }` of a registered object: plain JSON (`JSON.stringify` safe), read
  * back by {@link deserialize}.
  *
- * @throws InvalidArgumentError when the object's class is not registered
+ * @throws InvalidArgumentError when the object's class is not registered, or when its config
+ * holds what JSON would change (NaN or ±Infinity, which JSON turns into `null`; a function; a
+ * bigint; a cycle), naming the config path
  * @example const json = JSON.stringify(serialize(l2(1e-4)));
  */
 export function serialize(obj: Configurable): SerializedObject {
@@ -179,8 +205,17 @@ export function serialize(obj: Configurable): SerializedObject {
       'an object of a registered class with getConfig() (see registered())',
     );
   }
+  const raw = obj.getConfig();
+  const bad = nonJson(raw, `${entry.name} config`, new Set());
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(
+      bad[0],
+      bad[1],
+      'JSON data (finite numbers, strings, booleans, null, arrays, plain objects) to be serialized',
+    );
+  }
   // A JSON round trip: the config must be plain data, and the caller gets its own copy.
-  const config = JSON.parse(JSON.stringify(obj.getConfig())) as Record<string, unknown>;
+  const config = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
   return { className: entry.name, config };
 }
 
@@ -188,11 +223,23 @@ export function serialize(obj: Configurable): SerializedObject {
  * Rebuilds an object from {@link serialize}'s output (or its JSON text). With `kind`, the
  * name must be of that kind.
  *
- * @throws InvalidArgumentError naming the unknown class (and the known ones of the kind)
+ * @throws InvalidArgumentError for text that is not JSON, and naming the unknown class (and the
+ * known ones of the kind)
  * @example const reg = deserialize(JSON.parse(json), 'penalty');
  */
 export function deserialize<T = unknown>(json: SerializedObject | string, kind?: RegistryKind): T {
-  const value = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+  let value: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      throw new InvalidArgumentError(
+        'json',
+        json,
+        `JSON text of an object { className, config } (${(error as Error).message})`,
+      );
+    }
+  }
   const v = value as Partial<SerializedObject> | null;
   if (v === null || typeof v !== 'object' || typeof v.className !== 'string') {
     throw new InvalidArgumentError('json', value, 'an object { className, config }');

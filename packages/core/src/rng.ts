@@ -1,6 +1,8 @@
+import { InvalidArgumentError } from './errors.js';
 import { checkInteger, checkSeed } from './validate.js';
 
 const UINT32 = 2 ** 32;
+const UINT53 = 2 ** 53;
 
 function mix32(x: number): number {
   // splitmix32 finalizer: decorrelates nearby seeds.
@@ -59,7 +61,11 @@ export class Rng {
     return t >>> 0;
   }
 
-  /** Uniform float in [lo, hi) (default [0, 1)). */
+  /**
+   * Uniform float in [lo, hi) (default [0, 1)): `lo + (hi - lo) * k / 2^32` for a uniform
+   * 32-bit `k`, so [0, 1) never gives 1 (at most `1 - 2^-32`). For other ranges the float
+   * rounding of that sum can reach `hi` when `|lo|` is large against `hi - lo`.
+   */
   uniform(lo = 0, hi = 1): number {
     return lo + (hi - lo) * (this.nextUint32() / UINT32);
   }
@@ -72,10 +78,37 @@ export class Rng {
     return mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** Uniform integer in [0, n). */
+  /**
+   * Uniform integer in [0, n), `n` an integer in [1, 2^53], without modulo bias: Lemire's
+   * multiply-and-reject for n <= 2^32 (the draw is `floor(k * n / 2^32)`, i.e.
+   * `floor(uniform() * n)`, except that the rare `k` that would over-represent some results are
+   * drawn again), rejection on 53 random bits above.
+   */
   int(n: number): number {
-    checkInteger('n', n);
-    return Math.floor(this.uniform() * n);
+    checkInteger('n', n, { max: UINT53 });
+    return this.below(n);
+  }
+
+  /** {@link int} without the argument check (`n` an integer in [1, 2^53]). */
+  private below(n: number): number {
+    if (n <= UINT32) {
+      const threshold = (UINT32 - n) % n; // 2^32 mod n: how many k to reject
+      for (;;) {
+        const k = this.nextUint32();
+        // k * n (up to 64 bits) exactly, as high * 2^32 + low, in 48-bit pieces.
+        const a = (k >>> 16) * n;
+        const b = (k & 0xffff) * n;
+        const aLow = a % 65536;
+        const sum = aLow * 65536 + b;
+        const low = sum % UINT32;
+        if (low >= threshold) return (a - aLow) / 65536 + (sum - low) / UINT32;
+      }
+    }
+    const limit = UINT53 - (UINT53 % n);
+    for (;;) {
+      const r = (this.nextUint32() >>> 11) * UINT32 + this.nextUint32();
+      if (r < limit) return r % n;
+    }
   }
 
   /** True with probability p. */
@@ -88,10 +121,11 @@ export class Rng {
     return this.nextUint32();
   }
 
-  /** Fisher–Yates shuffle, in place; returns the array. */
+  /** Fisher–Yates shuffle, in place, every order equally likely; returns the array. */
   shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items)) throw new InvalidArgumentError('items', items, 'an array');
     for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.uniform() * (i + 1));
+      const j = this.below(i + 1);
       const tmp = items[i]!;
       items[i] = items[j]!;
       items[j] = tmp;
@@ -99,12 +133,13 @@ export class Rng {
     return items;
   }
 
-  /** A permutation of 0..n-1. */
+  /** A uniformly random permutation of 0..n-1 (`n` an integer in [0, 2^31 - 1]). */
   permutation(n: number): Int32Array {
+    checkInteger('n', n, { min: 0, max: 2 ** 31 - 1 });
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(this.uniform() * (i + 1));
+      const j = this.below(i + 1);
       const tmp = out[i]!;
       out[i] = out[j]!;
       out[j] = tmp;
@@ -120,18 +155,38 @@ export class Rng {
     return new Rng(deriveSeed(this.seed, label));
   }
 
-  /** The generator's internal state, to checkpoint and resume a stream. */
+  /** The generator's internal state, to checkpoint and resume a stream (plain JSON). */
   getState(): [number, number, number, number] {
     return [this.a, this.b, this.c, this.d];
   }
 
+  /**
+   * Resumes the stream saved by {@link getState}.
+   *
+   * @throws InvalidArgumentError unless `state` is 4 integers in [-2^31, 2^32)
+   */
   setState(state: readonly [number, number, number, number]): void {
+    if (
+      !Array.isArray(state) ||
+      state.length !== 4 ||
+      !state.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < UINT32)
+    ) {
+      throw new InvalidArgumentError('state', state, 'what getState() returned: 4 32-bit integers');
+    }
     [this.a, this.b, this.c, this.d] = state;
   }
 }
 
-/** A 32-bit seed derived from `seed` and a label (stable across runs and platforms). */
+/**
+ * A 32-bit seed derived from `seed` and a label (stable across runs and platforms). Every bit of
+ * `seed` counts: seeds that differ by a multiple of 2^32 (`5` and `5 + 2^32`, `-1` and
+ * `2^32 - 1`) derive different seeds, as they start different streams.
+ */
 export function deriveSeed(seed: number, label: string | number): number {
   checkSeed('seed', seed);
-  return mix32((mix32(Math.trunc(seed) >>> 0) ^ hashString(String(label))) >>> 0);
+  const s = Math.trunc(seed);
+  const high = Math.floor(s / UINT32) >>> 0;
+  // Seeds in [0, 2^32) keep the value they always had.
+  const base = high === 0 ? mix32(s >>> 0) : mix32((mix32(s >>> 0) ^ mix32(high)) >>> 0);
+  return mix32((base ^ hashString(String(label))) >>> 0);
 }

@@ -11,8 +11,11 @@ export interface NumberRange {
   integer?: boolean;
 }
 
-function rangeText(range: NumberRange): string {
-  const kind = range.integer ? 'an integer' : 'a number';
+function rangeText(range: NumberRange, value: unknown): string {
+  // "x must be a number >= 0, got Infinity" would contradict itself: say finite where it matters.
+  const finite = typeof value === 'number' && !Number.isFinite(value) && !Number.isNaN(value);
+  const noun = range.integer ? 'integer' : 'number';
+  const kind = finite ? `a finite ${noun}` : range.integer ? 'an integer' : 'a number';
   const { min, max } = range;
   if (min === undefined && max === undefined)
     return `a finite ${range.integer ? 'integer' : 'number'}`;
@@ -25,7 +28,9 @@ function rangeText(range: NumberRange): string {
 
 /**
  * Checks that `value` is a finite number inside `range` and returns it, or throws an
- * {@link InvalidArgumentError} naming `argument`, the value and the allowed range.
+ * {@link InvalidArgumentError} naming `argument`, the value and the allowed range. Only a
+ * `number` passes: not a numeric string (`'0.5'`), a boolean, a bigint or a one-element array;
+ * NaN and ±Infinity never pass (-0 does, as 0).
  *
  * @example checkNumber('rate', 1.2, { min: 0, max: 1, maxInclusive: false })
  * // throws: rate must be a number in [0, 1), got 1.2
@@ -39,17 +44,22 @@ export function checkNumber(argument: string, value: unknown, range: NumberRange
       (range.minInclusive === false ? value > range.min : value >= range.min)) &&
     (range.max === undefined ||
       (range.maxInclusive === false ? value < range.max : value <= range.max));
-  if (!ok) throw new InvalidArgumentError(argument, value, rangeText(range));
+  if (!ok) throw new InvalidArgumentError(argument, value, rangeText(range, value));
   return value as number;
 }
 
-/** A positive integer (>= 1 unless `min` says otherwise). */
+/**
+ * An integer, >= 1 unless `range` sets `min` (`{ max: 10 }` is [1, 10]; `{ min: undefined }`
+ * has no lower bound).
+ *
+ * @example checkInteger('epochs', 0) // throws: epochs must be an integer >= 1, got 0
+ */
 export function checkInteger(
   argument: string,
   value: unknown,
-  range: Omit<NumberRange, 'integer'> = { min: 1 },
+  range: Omit<NumberRange, 'integer'> = {},
 ): number {
-  return checkNumber(argument, value, { ...range, integer: true });
+  return checkNumber(argument, value, { min: 1, ...range, integer: true });
 }
 
 /** A probability-like rate in [0, 1) (dropout) or [0, 1] when `closed`. */
@@ -91,7 +101,7 @@ export function checkKnownKeys(
   known: readonly string[],
 ): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidArgumentError(argument, options, 'an options object');
   }
   for (const key of Object.keys(options)) {
@@ -99,7 +109,7 @@ export function checkKnownKeys(
       throw new InvalidArgumentError(
         `${argument}.${key}`,
         (options as Record<string, unknown>)[key],
-        `not set: '${key}' is not an option (known: ${known.join(', ')})`,
+        `not set: '${key}' is not an option (${known.length ? `known: ${known.join(', ')}` : 'there are none'})`,
       );
     }
   }

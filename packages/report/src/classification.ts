@@ -1,3 +1,4 @@
+import { checkRun } from './runs.js';
 import type { DataTable, RunRecord } from './types.js';
 
 interface Row {
@@ -11,6 +12,8 @@ interface Row {
 interface ReportShape {
   classes: Row[];
   accuracy: number;
+  /** Only when the report lists classes other than those present: sklearn's row for it. */
+  microAvg?: Omit<Row, 'name'>;
   macroAvg: Omit<Row, 'name'>;
   weightedAvg: Omit<Row, 'name'>;
 }
@@ -67,9 +70,12 @@ function reportFromMatrix(matrix: number[][]): ReportShape {
  * The run's per-class precision / recall / F1 / support with accuracy and the macro and weighted
  * averages, as sklearn's `classification_report` lays them out: from `test.classificationReport`
  * when it has `@overfit/metrics`' shape, else computed from `test.confusionMatrix`; null when the
- * run has neither.
+ * run has neither. A report over a subset of the classes (`@overfit/metrics`' `microAvg`, its
+ * `labels` option) gets sklearn's `micro avg` row (precision, recall, F1, support of the listed
+ * classes) in place of `accuracy`, as sklearn prints it.
  */
 export function classificationTable(run: RunRecord): DataTable | null {
+  checkRun('run', run);
   const given = run.test?.classificationReport;
   const matrix = run.test?.confusionMatrix;
   const report = isReport(given) ? given : matrix?.length ? reportFromMatrix(matrix) : null;
@@ -86,7 +92,9 @@ export function classificationTable(run: RunRecord): DataTable | null {
     columns: ['class', 'precision', 'recall', 'f1-score', 'support'],
     rows: [
       ...report.classes.map((r) => line(r.name, r)),
-      ['accuracy', null, null, report.accuracy, support],
+      report.microAvg
+        ? line('micro avg', report.microAvg)
+        : ['accuracy', null, null, report.accuracy, support],
       line('macro avg', report.macroAvg),
       line('weighted avg', report.weightedAvg),
     ],

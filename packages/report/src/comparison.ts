@@ -1,5 +1,6 @@
-import { trainDataLoss } from './charts/curves.js';
+import { generalizationGap, trainDataLoss } from './charts/curves.js';
 import { finiteOrNull } from './format.js';
+import { checkRun, checkRuns } from './runs.js';
 import type { DataTable, RunEpoch, RunRecord } from './types.js';
 
 /** The scalar summaries of one run that the comparison table shows. */
@@ -41,8 +42,13 @@ function lastWith<T>(epochs: readonly RunEpoch[], pick: (e: RunEpoch) => T | und
   return undefined;
 }
 
-/** Scalar summaries of a run from its last epoch; `run.summary` overrides any of them. */
+/**
+ * Scalar summaries of a run from its last epoch; `run.summary` overrides any of them (a
+ * non-finite override reads as missing, `null`). Missing, NaN and `null` (JSON's NaN) values
+ * give `null`.
+ */
 export function summarizeRun(run: RunRecord): RunSummary {
+  checkRun('run', run);
   const last = run.epochs.at(-1);
   const perLayer = lastWith(run.epochs, (e) => e.diagnostics?.gradientNorms?.perLayer);
   const layerNames = Object.keys(perLayer ?? {});
@@ -52,10 +58,7 @@ export function summarizeRun(run: RunRecord): RunSummary {
     trainMacroF1: finiteOrNull(last?.macroF1),
     valMacroF1: finiteOrNull(last?.valMacroF1),
     testMacroF1: finiteOrNull(run.test?.macroF1),
-    gap:
-      last?.macroF1 !== undefined && last.valMacroF1 !== undefined
-        ? finiteOrNull(last.macroF1 - last.valMacroF1)
-        : null,
+    gap: last ? finiteOrNull(generalizationGap(last)) : null,
     testAccuracy: finiteOrNull(run.test?.accuracy),
     trainLoss: last ? finiteOrNull(trainDataLoss(last)) : null,
     valLoss: finiteOrNull(last?.valLoss),
@@ -65,8 +68,12 @@ export function summarizeRun(run: RunRecord): RunSummary {
     lastGradNorm: finiteOrNull(perLayer?.[layerNames.at(-1) ?? '']?.mean),
     epochs: run.epochs.length,
   };
+  // A non-finite override is a missing value (null), as everywhere else in the summary.
   const overrides = Object.fromEntries(
-    Object.entries(run.summary ?? {}).filter(([k]) => k in derived),
+    Object.entries(run.summary ?? {})
+      .filter(([k]) => k in derived)
+      .map(([k, v]) => [k, finiteOrNull(v)] as const)
+      .filter(([k, v]) => k !== 'epochs' || v !== null),
   ) as Partial<RunSummary>;
   return { ...derived, ...overrides };
 }
@@ -91,6 +98,7 @@ const COLUMNS: [keyof RunSummary, string][] = [
  * Columns no run has a value for are left out. Runs marked `partial` say so after their name.
  */
 export function comparisonTable(runs: readonly RunRecord[]): DataTable {
+  checkRuns('runs', runs);
   const summaries = runs.map(summarizeRun);
   const kept = COLUMNS.filter(([key]) => summaries.some((s) => s[key] !== null));
   return {

@@ -41,6 +41,45 @@ describe('gradientNormChart', () => {
     expect((sick.spec as Spec).layer[1].encoding.y.scale.domain[0]).toBeLessThan(1e-7);
   });
 
+  it('refuses thresholds a log axis cannot show and unknown statistics', () => {
+    const run = syntheticRun('none', { epochs: 2, layers: 2 });
+    expect(() => gradientNormChart(run, { vanishingNorm: 0 })).toThrow(
+      new OverfitReportError(
+        'options.vanishingNorm must be a finite number > 0 (the axis is logarithmic), got 0',
+      ),
+    );
+    expect(() => gradientNormChart(run, { vanishingNorm: -1 })).toThrow(OverfitReportError);
+    expect(() => gradientNormChart(run, { vanishingNorm: Number.NaN })).toThrow(/got NaN/);
+    expect(() => gradientNormChart(run, { explodingNorm: 1e-8 })).toThrow(
+      'options.explodingNorm must be a finite number > vanishingNorm (1e-7), got 1e-8',
+    );
+    expect(() => gradientNormChart(run, { explodingNorm: Number.POSITIVE_INFINITY })).toThrow(
+      OverfitReportError,
+    );
+    expect(() => gradientNormChart(run, { stat: 'median' as never })).toThrow(
+      `options.stat must be one of 'mean', 'max', 'last', got "median"`,
+    );
+  });
+
+  it('keeps a valid log domain when every norm is zero or negative', async () => {
+    const run = syntheticRun('dead', { epochs: 2, layers: 2 });
+    for (const e of run.epochs)
+      for (const s of Object.values(e.diagnostics!.gradientNorms!.perLayer!)) {
+        s.mean = 0;
+      }
+    run.epochs[1]!.diagnostics!.gradientNorms!.perLayer!.output!.mean = -1;
+    const c = gradientNormChart(run);
+    const lines = c.spec.layer[1] as Spec;
+    expect(lines.data.values).toEqual([]);
+    const [lo, hi] = lines.encoding.y.scale.domain as number[];
+    expect(lo! > 0 && hi! > lo!).toBe(true);
+    expect(c.table.rows).toEqual([
+      [1, 0, 0],
+      [2, 0, -1],
+    ]);
+    expect(await renderSvg(c)).toMatch(/^<svg /);
+  });
+
   it('changes the dash past the palette (a depth-14 net)', async () => {
     const c = gradientNormChart(syntheticRun('deep', { epochs: 2, layers: 15 }));
     expect((c.spec as Spec).layer[1].encoding.strokeDash.scale.domain).toHaveLength(15);
@@ -102,6 +141,16 @@ describe('distributionChart', () => {
     expect((allZero.spec as Spec).layer[1].encoding.y.scale.domain).toEqual([-0.25, 0.25]);
   });
 
+  it('refuses an unknown kind or a missing layer', () => {
+    const run = syntheticRun('none', { epochs: 1 });
+    expect(() => distributionChart(run, { kind: 'weights' as never, layer: 'hidden_1' })).toThrow(
+      new OverfitReportError(`options.kind must be 'activations' or 'gradients', got "weights"`),
+    );
+    expect(() => distributionChart(run, { kind: 'gradients' } as never)).toThrow(
+      'options.layer must be a key of diagnostics.gradients (see distributionLayers), got undefined',
+    );
+  });
+
   it('renders boxes, whiskers, medians and outliers', async () => {
     const run = syntheticRun('none', { epochs: 3 });
     const svg = await renderSvg(
@@ -139,6 +188,21 @@ describe('histogramChart', () => {
   });
 });
 
+describe('histogramChart with many or repeated names', () => {
+  it('dashes past the palette and keeps repeated names apart', () => {
+    const h = { edges: [0, 1, 2], counts: [1, 2] };
+    const series = Array.from({ length: 14 }, (_, i) => ({
+      name: i === 13 ? 's0' : `s${i}`,
+      ...h,
+    }));
+    const spec = histogramChart(series).spec as Spec;
+    expect(spec.encoding.color.scale.domain.at(-1)).toBe('s0 (2)');
+    expect(spec.encoding.strokeDash.scale.range[13]).toEqual([6, 3]);
+    expect(spec.encoding.strokeDash.scale.range[0]).toEqual([]);
+    expect(spec.data.values).toHaveLength(14 * 3);
+  });
+});
+
 describe('confusionMatrixChart', () => {
   it('a cell per pair with counts; table rows are true classes', async () => {
     const run = syntheticRun('none');
@@ -155,7 +219,84 @@ describe('confusionMatrixChart', () => {
     for (const n of ['50', '45', '47']) expect(svg).toContain(`>${n}</text>`);
   });
 
+  it('rows are true labels (top to bottom), columns predicted labels, as sklearn', async () => {
+    const run = {
+      name: 'r',
+      epochs: [],
+      test: {
+        confusionMatrix: [
+          [11, 12],
+          [21, 22],
+        ],
+      },
+    };
+    const c = confusionMatrixChart(run, { labels: ['cat', 'dog'] });
+    const spec = c.spec as Spec;
+    expect(spec.encoding.y.field).toBe('true');
+    expect(spec.encoding.x.field).toBe('predicted');
+    expect(spec.data.values).toContainEqual({ true: 'cat', predicted: 'dog', count: 12 });
+    const svg = await renderSvg(c);
+    const at = (text: string) => {
+      const m = svg.match(
+        new RegExp(`transform="translate\\(([\\d.]+),([\\d.]+)\\)"[^>]*>${text}</text>`),
+      );
+      expect(m).not.toBeNull();
+      return [Number(m![1]), Number(m![2])] as const;
+    };
+    const [x11, y11] = at('11');
+    const [x12, y12] = at('12');
+    const [x21, y21] = at('21');
+    expect(y12).toBe(y11); // same true class: same row
+    expect(x12).toBeGreaterThan(x11); // predicted 'dog' right of 'cat'
+    expect(x21).toBe(x11);
+    expect(y21).toBeGreaterThan(y11); // true 'dog' below 'cat'
+  });
+
+  it('normalized and non-finite matrices: .2g cells, blank NaN / Infinity cells, valid JSON', async () => {
+    const normalized = {
+      name: 'n',
+      epochs: [],
+      test: {
+        confusionMatrix: [
+          [1 / 3, 2 / 3],
+          [0.25, 0.75],
+        ],
+      },
+    };
+    const c = confusionMatrixChart(normalized);
+    const svg = await renderSvg(c);
+    for (const t of ['0.33', '0.67', '0.25', '0.75']) expect(svg).toContain(`>${t}</text>`);
+    expect(svg).not.toContain('>0.333');
+    const spec = c.spec as Spec;
+    expect(spec.layer[1].encoding.color.condition.test).toBe(`datum.count > ${0.75 / 2}`);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const run = {
+        name: 'b',
+        epochs: [],
+        test: {
+          confusionMatrix: [
+            [5, bad],
+            [2, 3],
+          ],
+        },
+      };
+      const chart = confusionMatrixChart(run);
+      expect(JSON.parse(JSON.stringify(chart.spec))).toEqual(chart.spec);
+      expect((chart.spec as Spec).data.values[1]).toEqual({
+        true: '0',
+        predicted: '1',
+        count: null,
+      });
+      const out = await renderSvg(chart);
+      expect(out).not.toMatch(/NaN|Infinity/);
+      expect(out).toContain('>5</text>');
+    }
+  });
+
   it('refuses a missing or non-square matrix and wrong labels', () => {
+    expect(() => confusionMatrixChart(syntheticRun('r'), { labels: ['a', 'b', 'a'] })).toThrow(
+      "labels must be 3 distinct names (cells of two classes would overlap), got 'a' twice",
+    );
     expect(() => confusionMatrixChart({ name: 'r', epochs: [] })).toThrow(
       /no test.confusionMatrix/,
     );

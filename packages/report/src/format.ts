@@ -37,12 +37,35 @@ export function orderedKeys(records: readonly (Record<string, unknown> | undefin
   return [...seen];
 }
 
-/** A chart id from free text: lowercase letters, digits and dashes. */
+/**
+ * A chart id from free text: lowercase letters (of any script), digits and dashes. Letters
+ * outside a-z are kept, so names written in another script (`基线`, `正则化`) keep distinct ids
+ * instead of all becoming `chart`.
+ */
 export function slug(text: string): string {
   return (
     text
       .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
       .replace(/^-|-$/g, '') || 'chart'
   );
+}
+
+/**
+ * `names` made distinct for a chart's legend and data: the first of a repeated name keeps it,
+ * the next get ` (2)`, ` (3)`, ... (skipping names given as they are); two runs both called
+ * `baseline` would otherwise be drawn as one zig-zag line.
+ */
+export function distinctNames(names: readonly string[]): string[] {
+  const given = new Set(names);
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let label = name;
+    for (let k = 2; taken.has(label); k++) {
+      label = `${name} (${k})`;
+      if (given.has(label)) label = name; // keep looking: that name belongs to another run
+    }
+    taken.add(label);
+    return label;
+  });
 }

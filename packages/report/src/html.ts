@@ -5,8 +5,9 @@ import { gradientNormChart } from './charts/gradient-norms.js';
 import { histogramChart } from './charts/histogram.js';
 import { classificationTable } from './classification.js';
 import { comparisonTable } from './comparison.js';
-import { escapeHtml, formatCell } from './format.js';
+import { distinctNames, escapeHtml, formatCell } from './format.js';
 import { renderSvg } from './render.js';
+import { checkRun, checkRuns } from './runs.js';
 import type { Chart, DataTable, RunRecord } from './types.js';
 
 /** A titled table in a report section. */
@@ -74,9 +75,14 @@ export async function renderChartHtml(chart: Chart): Promise<string> {
  * The report's usual sections: the comparison table; overlaid learning curves (data loss,
  * penalty, macro-F1, gap, accuracy); then per run its gradient norms, activation and gradient
  * box plots per layer, weight histogram, confusion matrix, classification report and config.
- * Charts without data are left out.
+ * Charts without data are left out. Runs sharing a name are told apart as `name (2)`, ... (so
+ * every chart id is unique).
  */
-export function defaultSections(runs: readonly RunRecord[]): ReportSection[] {
+export function defaultSections(given: readonly RunRecord[]): ReportSection[] {
+  checkRuns('runs', given);
+  // Runs with the same name get ` (2)`, ... in every table, chart and id, as in the legends.
+  const names = distinctNames(given.map((r) => r.name));
+  const runs = given.map((r, i) => (r.name === names[i] ? r : { ...r, name: names[i] as string }));
   const has = (pick: (r: RunRecord) => unknown) => runs.some(pick);
   const curves: Chart[] = [lossChart(runs)];
   const penalty = penaltyChart(runs);
@@ -113,6 +119,7 @@ export function defaultSections(runs: readonly RunRecord[]): ReportSection[] {
 
 /** One run's diagnostics, test results and configuration. */
 export function runSection(run: RunRecord): ReportSection {
+  checkRun('run', run);
   const charts: Chart[] = [];
   if (run.epochs.some((e) => e.diagnostics?.gradientNorms?.perLayer))
     charts.push(gradientNormChart(run));

@@ -2,7 +2,8 @@
  * Series colours, in order: Tableau 10 followed by near-black, a deep magenta and a dark green.
  * Every pair differs by at least ΔE*76 = 25 in CIELAB (checked in the tests), so a depth-10 MLP's
  * eleven gradient-norm lines never share a colour. Past 13 series colours repeat; charts with
- * that many series (layers of a very deep net) change the line dash with each cycle.
+ * that many series change the line dash with each cycle (gradient norms, histograms) or, in the
+ * learning curves (where the dash is the split), the point shape.
  */
 export const PALETTE: readonly string[] = Object.freeze([
   '#4e79a7',

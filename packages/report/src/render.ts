@@ -19,14 +19,15 @@ export async function renderSvg(chart: Chart): Promise<string> {
   try {
     const svg = await view.toSVG();
     const label = escapeHtml(chart.title);
+    // Replacer functions: a replacement string would read `$&`, `$'` ... in a run's name as patterns.
     return svg
       .replace(
         /^<svg /,
-        `<svg role="img" aria-label="${label}" data-chart="${escapeHtml(chart.id)}" `,
+        () => `<svg role="img" aria-label="${label}" data-chart="${escapeHtml(chart.id)}" `,
       )
       .replace(
         /^(<svg[^>]*>)/,
-        `$1<title>${label}</title><desc>${escapeHtml(chart.caption)}</desc>`,
+        (open) => `${open}<title>${label}</title><desc>${escapeHtml(chart.caption)}</desc>`,
       );
   } finally {
     view.finalize();

@@ -75,6 +75,77 @@ describe('classificationTable', () => {
   });
 });
 
+interface SklearnLabelsCase {
+  name: string;
+  yTrue: number[];
+  yPred: number[];
+  sklearn: {
+    byZeroDivision: Record<
+      string,
+      { reportDict: Record<string, Record<string, number> | number>; reportText: string }
+    >;
+  };
+}
+// sklearn 1.2.1 classification_report(labels=..., zero_division=0), dict and text, recorded by
+// packages/metrics/fixtures/make_labels_fixtures.py.
+const labelCases: SklearnLabelsCase[] = JSON.parse(
+  readFileSync(new URL('../../metrics/fixtures/sklearn_labels.json', import.meta.url), 'utf8'),
+).cases;
+
+describe('classificationTable of a report over chosen labels (sklearn layout)', () => {
+  it.each(labelCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const { reportDict, reportText } = c.sklearn.byZeroDivision['0']!;
+    const avg = (key: string) => {
+      const r = reportDict[key] as Record<string, number>;
+      return {
+        precision: r.precision!,
+        recall: r.recall!,
+        f1: r['f1-score']!,
+        support: r.support!,
+      };
+    };
+    // the row labels, in order, of sklearn's text report
+    const textRows = reportText
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)
+      .map((l) => l.replace(/(\s+[\d.]+)+$/, ''));
+    // class order from the text (JSON.parse puts integer-like keys in ascending order)
+    const classKeys = textRows.filter((k) => !/avg$|^accuracy$/.test(k));
+    // @overfit/metrics' report shape: accuracy over all samples, microAvg only where sklearn prints it
+    const report = {
+      classes: classKeys.map((name) => ({ name, ...avg(name) })),
+      accuracy: c.yTrue.filter((y, i) => y === c.yPred[i]).length / c.yTrue.length,
+      ...('micro avg' in reportDict ? { microAvg: avg('micro avg') } : {}),
+      macroAvg: avg('macro avg'),
+      weightedAvg: avg('weighted avg'),
+      digits: 2,
+    };
+    const table = classificationTable({
+      name: 'r',
+      epochs: [],
+      test: { classificationReport: report },
+    })!;
+    expect(table.rows.map((r) => r[0])).toEqual(textRows);
+    for (const row of table.rows) {
+      const [name, precision, recall, f1, support] = row;
+      if (name === 'accuracy') {
+        expect(f1).toBeCloseTo(reportDict.accuracy as number, 12);
+        expect([precision, recall]).toEqual([null, null]);
+        continue;
+      }
+      const ref = avg(name as string);
+      expect([precision, recall, f1, support]).toEqual([
+        ref.precision,
+        ref.recall,
+        ref.f1,
+        ref.support,
+      ]);
+    }
+  });
+});
+
 describe('comparisonTable', () => {
   it('derives the final-epoch summaries; weight norm over kernels only', () => {
     const run = syntheticRun('none', { epochs: 2, layers: 3 });
@@ -98,6 +169,24 @@ describe('comparisonTable', () => {
     expect(t.rows[1]![t.columns.indexOf('val macro-F1')]).toBe(0.5);
     const onlyBare = comparisonTable([bare]);
     expect(onlyBare.columns).toEqual(['run', 'val macro-F1', 'epochs']);
+  });
+
+  it('NaN and null (JSON) values are missing, never arithmetic on null', () => {
+    const run = {
+      name: 'r',
+      epochs: [{ epoch: 1, macroF1: Number.NaN, valMacroF1: 0.5, loss: Number.NaN, penalty: 0.2 }],
+      summary: { sparsity: Number.NaN, weightNorm: Number.POSITIVE_INFINITY, epochs: Number.NaN },
+    };
+    for (const r of [run, JSON.parse(JSON.stringify(run)) as typeof run]) {
+      const s = summarizeRun(r);
+      expect(s.gap).toBeNull(); // not 0 - 0.5
+      expect(s.trainLoss).toBeNull(); // not 0 - 0.2
+      expect(s.trainMacroF1).toBeNull();
+      expect(s.sparsity).toBeNull();
+      expect(s.weightNorm).toBeNull();
+      expect(s.epochs).toBe(1);
+    }
+    expect(comparisonTable([run]).columns).toEqual(['run', 'val macro-F1', 'epochs']);
   });
 
   it('formats cells with 4 significant digits and dashes for missing values', () => {

@@ -4,13 +4,18 @@ import type { Cell, Chart, DataTable } from '../types.js';
 export const CHART_WIDTH = 380;
 export const CHART_HEIGHT = 240;
 
+/** Longest drawn chart title (px); longer ones end in an ellipsis. */
+const TITLE_LIMIT = 640;
+
 /** Fonts and axis styles shared by every chart, so the CLI report and the lab look the same. */
 const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   background: 'white',
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, gridColor: '#e6e6e6' },
   legend: { labelFontSize: 11, titleFontSize: 12, symbolStrokeWidth: 2, labelLimit: 220 },
-  title: { fontSize: 14, anchor: 'start', fontWeight: 600 },
+  // A very long run name would otherwise widen the SVG to fit its title (thousands of px); the
+  // full title stays in the SVG's <title> and aria-label and in the report's "Data:" summary.
+  title: { fontSize: 14, anchor: 'start', fontWeight: 600, limit: TITLE_LIMIT },
   view: { stroke: '#cccccc' },
 };
 

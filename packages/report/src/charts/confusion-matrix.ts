@@ -1,4 +1,6 @@
 import { OverfitReportError } from '../errors.js';
+import { finiteOrNull } from '../format.js';
+import { checkRun } from '../runs.js';
 import type { Chart, RunRecord } from '../types.js';
 import { chart, chartSpec } from './base.js';
 import { runChartId } from './ids.js';
@@ -10,8 +12,12 @@ export interface ConfusionMatrixChartOptions {
 
 /**
  * The test confusion matrix (`matrix[true][predicted]` counts) as a heat map with counts in the
- * cells; the table has one row per true class.
+ * cells, true classes as rows (top to bottom) and predicted classes as columns, as sklearn's
+ * `ConfusionMatrixDisplay`; the table has one row per true class. Normalized matrices (fractions)
+ * show their cells with 2 significant digits (sklearn's `.2g`); NaN / ±Infinity cells are blank.
  *
+ * @throws OverfitReportError for a missing or non-square matrix, or `labels` that are not one
+ * distinct name per class
  * @example
  * await renderSvg(confusionMatrixChart(run));
  */
@@ -19,6 +25,7 @@ export function confusionMatrixChart(
   run: RunRecord,
   options: ConfusionMatrixChartOptions = {},
 ): Chart {
+  checkRun('run', run);
   const matrix = run.test?.confusionMatrix;
   if (!matrix || matrix.length === 0)
     throw new OverfitReportError(`run '${run.name}' has no test.confusionMatrix to chart`);
@@ -30,10 +37,20 @@ export function confusionMatrixChart(
   const labels = options.labels ?? matrix.map((_, i) => String(i));
   if (labels.length !== n)
     throw new OverfitReportError(`labels must have ${n} entries, got ${labels.length}`);
+  const repeated = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (repeated !== undefined)
+    throw new OverfitReportError(
+      `labels must be ${n} distinct names (cells of two classes would overlap), got '${repeated}' twice`,
+    );
+  // NaN / ±Infinity (a normalized row of zeros, a bad file) are blank cells: JSON and Vega's
+  // expressions cannot hold them.
   const rows = matrix.flatMap((row, t) =>
-    row.map((count, p) => ({ true: labels[t], predicted: labels[p], count })),
+    row.map((count, p) => ({ true: labels[t], predicted: labels[p], count: finiteOrNull(count) })),
   );
-  const max = Math.max(1, ...rows.map((r) => r.count));
+  const counts = rows.map((r) => r.count).filter((c): c is number => c !== null);
+  const max = Math.max(0, ...counts);
+  // sklearn's ConfusionMatrixDisplay: integers as they are, other values (normalized) '.2g'.
+  const format = counts.every(Number.isInteger) ? 'd' : '.2g';
   const title = `Confusion matrix (test): ${run.name}`;
   const caption =
     'The diagonal holds correct predictions; a bright off-diagonal cell names the pair of classes the model confuses.';
@@ -63,8 +80,9 @@ export function confusionMatrixChart(
         },
         {
           mark: { type: 'text', fontSize: n > 12 ? 8 : 10 },
+          transform: [{ filter: 'isValid(datum.count)' }],
           encoding: {
-            text: { field: 'count', type: 'quantitative' },
+            text: { field: 'count', type: 'quantitative', format },
             color: {
               condition: { test: `datum.count > ${max / 2}`, value: 'white' },
               value: '#222222',

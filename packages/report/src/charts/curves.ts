@@ -1,5 +1,6 @@
-import { finiteOrNull } from '../format.js';
-import { seriesColor } from '../palette.js';
+import { distinctNames, finiteOrNull } from '../format.js';
+import { PALETTE, seriesColor } from '../palette.js';
+import { checkRuns } from '../runs.js';
 import type { Chart, RunEpoch, RunRecord } from '../types.js';
 import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 
@@ -9,11 +10,23 @@ interface Curve {
   value: (e: RunEpoch) => number | undefined;
 }
 
-/** Train data loss: `dataLoss`, else `loss - penalty`, else `loss` (no penalty was recorded). */
+/**
+ * A recorded number as arithmetic should see it: `null` is what JSON makes of NaN (and
+ * ±Infinity), so it stays NaN instead of counting as 0 (`null - 0.5` is `-0.5`).
+ */
+function recorded(value: number | null): number {
+  return value === null ? Number.NaN : value;
+}
+
+/**
+ * Train data loss: `dataLoss`, else `loss - penalty`, else `loss` (no penalty was recorded). A
+ * `null` (JSON's NaN) is NaN here, so a diverged loss is not drawn as `-penalty`.
+ */
 export function trainDataLoss(e: RunEpoch): number | undefined {
-  if (e.dataLoss !== undefined) return e.dataLoss;
-  if (e.loss !== undefined && e.penalty !== undefined) return e.loss - e.penalty;
-  return e.loss;
+  if (e.dataLoss !== undefined) return recorded(e.dataLoss);
+  if (e.loss !== undefined && e.penalty !== undefined)
+    return recorded(e.loss) - recorded(e.penalty);
+  return e.loss === undefined ? undefined : recorded(e.loss);
 }
 
 interface CurveChartOptions {
@@ -28,9 +41,22 @@ interface CurveChartOptions {
   colorRuns?: readonly RunRecord[];
 }
 
-/** Dash and point shape per split, when a chart has both splits. */
-function splitEncoding(splits: readonly string[]): Record<string, unknown> {
-  if (splits.length < 2) return {};
+/** Point shapes per palette cycle of the runs (first cycle: circles). */
+const CYCLE_SHAPES = ['circle', 'triangle-up', 'diamond', 'cross', 'triangle-down'];
+
+/**
+ * Dash and point shape per split, when a chart has both splits. With more runs than palette
+ * colours the point shape tells the runs sharing a colour apart instead (one shape per palette
+ * cycle), and the dash alone tells the splits.
+ */
+function splitEncoding(
+  splits: readonly string[],
+  runShapes: { domain: string[]; range: string[] } | undefined,
+): Record<string, unknown> {
+  const byRun = runShapes
+    ? { shape: { field: 'run', type: 'nominal', title: 'run', scale: runShapes } }
+    : {};
+  if (splits.length < 2) return byRun;
   const scale = (range: unknown[]) => ({ domain: ['train', 'validation'], range });
   return {
     strokeDash: {
@@ -42,7 +68,16 @@ function splitEncoding(splits: readonly string[]): Record<string, unknown> {
         [1, 0],
       ]),
     },
-    shape: { field: 'split', type: 'nominal', title: 'split', scale: scale(['square', 'circle']) },
+    ...(runShapes
+      ? byRun
+      : {
+          shape: {
+            field: 'split',
+            type: 'nominal',
+            title: 'split',
+            scale: scale(['square', 'circle']),
+          },
+        }),
     detail: { field: 'split' },
   };
 }
@@ -53,16 +88,30 @@ function splitEncoding(splits: readonly string[]): Record<string, unknown> {
  * train/validation pair of one run both stay readable.
  */
 function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
-  const names = runs.map((r) => r.name);
-  const all = (o.colorRuns ?? runs).map((r) => r.name);
-  const color = { domain: names, range: names.map((n) => seriesColor(all.indexOf(n))) };
+  checkRuns('runs', runs);
+  // A run's colour is its position among all runs (`colorRuns`), so it keeps it across charts.
+  const everyRun = o.colorRuns ?? runs;
+  const labels = distinctNames(everyRun.map((r) => r.name));
+  const position = runs.map((r) => Math.max(0, everyRun.indexOf(r)));
+  const names = position.map((i) => labels[i] as string);
+  const color = { domain: names, range: position.map((i) => seriesColor(i)) };
+  const runShapes =
+    everyRun.length > PALETTE.length
+      ? {
+          domain: names,
+          range: position.map(
+            (i) => CYCLE_SHAPES[Math.floor(i / PALETTE.length) % CYCLE_SHAPES.length] as string,
+          ),
+        }
+      : undefined;
   const rows: { run: string; split: string; epoch: number; value: number | null }[] = [];
-  for (const run of runs)
+  runs.forEach((run, k) => {
     for (const e of run.epochs)
       for (const c of o.curves) {
         const value = finiteOrNull(c.value(e));
-        if (value !== null) rows.push({ run: run.name, split: c.split, epoch: e.epoch, value });
+        if (value !== null) rows.push({ run: names[k]!, split: c.split, epoch: e.epoch, value });
       }
+  });
   const splits = [...new Set(o.curves.map((c) => c.split))];
   const layers: Record<string, unknown>[] = [
     {
@@ -71,7 +120,7 @@ function curveChart(runs: readonly RunRecord[], o: CurveChartOptions): Chart {
         x: { field: 'epoch', type: 'quantitative', axis: EPOCH_AXIS },
         y: { field: 'value', type: 'quantitative', title: o.yTitle, scale: { zero: false } },
         color: { field: 'run', type: 'nominal', title: 'run', scale: color },
-        ...splitEncoding(splits),
+        ...splitEncoding(splits, runShapes),
         tooltip: [
           { field: 'run' },
           { field: 'split' },
@@ -127,6 +176,7 @@ export function lossChart(runs: readonly RunRecord[], options: LossChartOptions 
 
 /** The penalty term per epoch for the runs that have one; `null` when none has. */
 export function penaltyChart(runs: readonly RunRecord[]): Chart | null {
+  checkRuns('runs', runs);
   const withPenalty = runs.filter((r) => r.epochs.some((e) => finiteOrNull(e.penalty) !== null));
   if (withPenalty.length === 0) return null;
   return curveChart(withPenalty, {
@@ -169,10 +219,13 @@ export function accuracyChart(runs: readonly RunRecord[]): Chart {
   });
 }
 
-/** `train macro-F1 - validation macro-F1` per epoch (defined where both exist). */
+/**
+ * `train macro-F1 - validation macro-F1` per epoch (defined where both exist; NaN where either
+ * is NaN or `null`, JSON's NaN).
+ */
 export function generalizationGap(e: RunEpoch): number | undefined {
   return e.macroF1 !== undefined && e.valMacroF1 !== undefined
-    ? e.macroF1 - e.valMacroF1
+    ? recorded(e.macroF1) - recorded(e.valMacroF1)
     : undefined;
 }
 

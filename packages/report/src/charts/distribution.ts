@@ -1,5 +1,7 @@
+import { OverfitReportError } from '../errors.js';
 import { finiteOrNull, orderedKeys } from '../format.js';
 import { seriesColor } from '../palette.js';
+import { checkRun } from '../runs.js';
 import type { BoxSummary, Chart, RunRecord } from '../types.js';
 import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 import { runChartId, slug } from './ids.js';
@@ -20,6 +22,7 @@ export interface DistributionLayer {
  * `<name>_activation` (or `<name>`) joins gradient key `<name>`. First-seen order.
  */
 export function distributionLayers(run: RunRecord): DistributionLayer[] {
+  checkRun('run', run);
   const grads = orderedKeys(run.epochs.map((e) => e.diagnostics?.gradients));
   const acts = orderedKeys(run.epochs.map((e) => e.diagnostics?.activations));
   const layers: DistributionLayer[] = grads.map((name) => ({ name, gradients: name }));
@@ -65,11 +68,22 @@ function displayDomain(boxes: readonly BoxSummary[]): [number, number] {
  * extremes, so the boxes stay readable; outliers within the margin are circles, those beyond
  * it are pinned to the edge as triangles (their values are in the table).
  *
+ * @throws OverfitReportError for a `kind` other than 'activations' / 'gradients' or a `layer`
+ * that is not a string
  * @example
  * await renderSvg(distributionChart(run, { kind: 'gradients', layer: 'hidden_1' }));
  */
 export function distributionChart(run: RunRecord, options: DistributionChartOptions): Chart {
-  const { kind, layer } = options;
+  checkRun('run', run);
+  const { kind, layer } = options ?? ({} as DistributionChartOptions);
+  if (kind !== 'activations' && kind !== 'gradients')
+    throw new OverfitReportError(
+      `options.kind must be 'activations' or 'gradients', got ${typeof kind === 'string' ? JSON.stringify(kind) : String(kind)}`,
+    );
+  if (typeof layer !== 'string')
+    throw new OverfitReportError(
+      `options.layer must be a key of diagnostics.${kind} (see distributionLayers), got ${String(layer)}`,
+    );
   const boxes: (BoxSummary & { epoch: number })[] = [];
   for (const e of run.epochs) {
     const s = e.diagnostics?.[kind]?.[layer];

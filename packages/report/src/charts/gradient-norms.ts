@@ -1,16 +1,27 @@
+import { OverfitReportError } from '../errors.js';
 import { finiteOrNull, formatCell, orderedKeys } from '../format.js';
 import { colorScale, PALETTE, seriesDash } from '../palette.js';
+import { checkRun } from '../runs.js';
 import type { Chart, RunRecord, StepStats } from '../types.js';
 import { chart, chartSpec, EPOCH_AXIS, tableOf } from './base.js';
 import { runChartId } from './ids.js';
 
 export interface GradientNormChartOptions {
-  /** Which per-epoch statistic of the per-step norms to plot; default 'mean'. */
+  /** Which per-epoch statistic of the per-step norms to plot: 'mean' (default), 'max' or 'last'. */
   stat?: keyof StepStats;
-  /** Norms below this are shaded as vanishing; default 1e-7 (`@overfit/metrics`' health flags). */
+  /**
+   * Norms below this are shaded as vanishing; default 1e-7 (`@overfit/metrics`' health flags).
+   * A finite number > 0 (the axis is logarithmic).
+   */
   vanishingNorm?: number;
-  /** Norms above this are shaded as exploding; default 1e3. */
+  /** Norms above this are shaded as exploding; default 1e3. A finite number > `vanishingNorm`. */
   explodingNorm?: number;
+}
+
+const STATS: readonly (keyof StepStats)[] = ['mean', 'max', 'last'];
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 /**
@@ -30,15 +41,31 @@ function logDomain(values: number[], low: number, high: number): [number, number
 
 /**
  * Per-layer gradient norm `||g_layer||_2` per epoch on a log axis, one colour per layer (input
- * side first), with the vanishing and exploding ranges shaded.
+ * side first), with the vanishing and exploding ranges shaded. Zero, negative and non-finite
+ * norms cannot sit on a log axis: they are left off the chart and kept in its table.
  *
+ * @throws OverfitReportError for a `stat` other than 'mean' / 'max' / 'last', or thresholds that
+ * are not `0 < vanishingNorm < explodingNorm` (finite)
  * @example
  * await renderSvg(gradientNormChart(run, { stat: 'max' }));
  */
 export function gradientNormChart(run: RunRecord, options: GradientNormChartOptions = {}): Chart {
+  checkRun('run', run);
   const stat = options.stat ?? 'mean';
   const vanishing = options.vanishingNorm ?? 1e-7;
   const exploding = options.explodingNorm ?? 1e3;
+  if (!STATS.includes(stat))
+    throw new OverfitReportError(
+      `options.stat must be one of 'mean', 'max', 'last', got ${shown(stat)}`,
+    );
+  if (typeof vanishing !== 'number' || !Number.isFinite(vanishing) || vanishing <= 0)
+    throw new OverfitReportError(
+      `options.vanishingNorm must be a finite number > 0 (the axis is logarithmic), got ${shown(vanishing)}`,
+    );
+  if (typeof exploding !== 'number' || !Number.isFinite(exploding) || exploding <= vanishing)
+    throw new OverfitReportError(
+      `options.explodingNorm must be a finite number > vanishingNorm (${vanishing}), got ${shown(exploding)}`,
+    );
   const perLayer = run.epochs.map((e) => e.diagnostics?.gradientNorms?.perLayer);
   const layers = orderedKeys(perLayer);
   const rows: { layer: string; epoch: number; norm: number }[] = [];

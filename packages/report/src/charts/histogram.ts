@@ -1,5 +1,6 @@
 import { OverfitReportError } from '../errors.js';
-import { colorScale } from '../palette.js';
+import { distinctNames } from '../format.js';
+import { colorScale, PALETTE, seriesDash } from '../palette.js';
 import type { Chart, HistogramData, RunRecord } from '../types.js';
 import { chart, chartSpec, tableOf } from './base.js';
 import { slug } from './ids.js';
@@ -47,9 +48,11 @@ export function histogramChart(
   input: RunRecord | HistogramSeries | readonly HistogramSeries[],
   options: HistogramChartOptions = {},
 ): Chart {
-  const series = seriesOf(input);
-  for (const s of series) checkHistogram(s);
-  const names = series.map((s) => s.name);
+  const given = seriesOf(input);
+  for (const s of given) checkHistogram(s);
+  const labels = distinctNames(given.map((s) => s.name));
+  const series = given.map((s, i) => ({ ...s, name: labels[i] as string }));
+  const names = labels;
   const rows = series.flatMap((s) =>
     s.counts.map((count, i) => ({
       series: s.name,
@@ -90,6 +93,17 @@ export function histogramChart(
             x,
             y,
             color: { field: 'series', type: 'nominal', title: 'run', scale: colorScale(names) },
+            // Past the palette, colours repeat: the dash changes with each cycle.
+            ...(names.length > PALETTE.length
+              ? {
+                  strokeDash: {
+                    field: 'series',
+                    type: 'nominal',
+                    title: 'run',
+                    scale: { domain: names, range: names.map((_, i) => seriesDash(i)) },
+                  },
+                }
+              : {}),
           },
         };
   const spec = chartSpec(title, caption, body);
