@@ -7,6 +7,7 @@ export * from './gradients.js';
 export * from './params.js';
 export * from './registry.js';
 export * from './rng.js';
+export * from './selection-config.js';
 export {
   checkTfjsInstances,
   describeTfjsInstances,

@@ -1,10 +1,12 @@
-import type { Parameter, ParameterConstraint } from '@overfit/core';
+import type { Parameter, ParameterConstraint, ParameterSelection } from '@overfit/core';
 import {
   checkKnownKeys,
   checkNumber,
   InvalidArgumentError,
   type NameFilter,
   parameterSelector,
+  selectionFromConfig,
+  selectionToConfig,
 } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Callback, type LayersModel } from '@tensorflow/tfjs-layers';
@@ -58,12 +60,15 @@ abstract class NormConstraint extends ConstraintBase implements ParameterConstra
   abstract readonly name: string;
   readonly axis: NormAxis;
   readonly select: ((param: Parameter) => boolean) | undefined;
+  /** The selection as given (what `getConfig` saves of it). */
+  private readonly selection: ParameterSelection;
 
   constructor(options: ConstraintOptions, extraKeys: readonly string[]) {
     super();
     checkKnownKeys('options', options, ['axis', 'layers', 'select', ...extraKeys]);
     this.axis = checkAxis(options.axis ?? 'fan-in');
     this.select = parameterSelector('options', options);
+    this.selection = { layers: options.layers, select: options.select };
   }
 
   /**
@@ -84,8 +89,9 @@ abstract class NormConstraint extends ConstraintBase implements ParameterConstra
 
   protected abstract projectWithNorms(w: tf.Tensor, norms: tf.Tensor): tf.Tensor;
 
+  /** `{ axis }` and the constraint's own values, plus `layers` when given (see {@link selectionToConfig}). */
   override getConfig(): tf.serialization.ConfigDict {
-    return { axis: this.axis };
+    return { axis: this.axis, ...selectionToConfig('options', this.selection) };
   }
 
   // tfjs' deserializer adds `customObjects` to the config; pass on only our own keys.
@@ -93,8 +99,8 @@ abstract class NormConstraint extends ConstraintBase implements ParameterConstra
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const { customObjects: _ignored, ...options } = config;
-    return new cls(options);
+    const { customObjects: _ignored, layers: _layers, ...options } = config;
+    return new cls({ ...options, ...selectionFromConfig('config', config) });
   }
 }
 
@@ -190,11 +196,13 @@ export class NonNeg extends ConstraintBase implements ParameterConstraint {
   static className = 'OverfitNonNeg';
   readonly name = 'nonNeg';
   readonly select: ((param: Parameter) => boolean) | undefined;
+  private readonly selection: ParameterSelection;
 
   constructor(options: Omit<ConstraintOptions, 'axis'> = {}) {
     super();
     checkKnownKeys('options', options, ['layers', 'select']);
     this.select = parameterSelector('options', options);
+    this.selection = { layers: options.layers, select: options.select };
   }
 
   override apply(w: tf.Tensor): tf.Tensor {
@@ -206,13 +214,14 @@ export class NonNeg extends ConstraintBase implements ParameterConstraint {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {};
+    return selectionToConfig('options', this.selection);
   }
 
   static fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict = {},
   ): T {
-    return new cls();
+    return new cls(selectionFromConfig('config', config));
   }
 }
 

@@ -1,5 +1,12 @@
 import type { Parameter, PenaltyTerm } from '@overfit/core';
-import { checkKnownKeys, checkNumber, type NameFilter, parameterSelector } from '@overfit/core';
+import {
+  checkKnownKeys,
+  checkNumber,
+  type NameFilter,
+  parameterSelector,
+  selectionFromConfig,
+  selectionToConfig,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { RegularizerBase, registerSerializable } from './tfjs-bases.js';
 
@@ -52,6 +59,8 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
   readonly l2: number;
   readonly name: string;
   readonly select: ((param: Parameter) => boolean) | undefined;
+  /** The options as given (what `getConfig` saves of them). */
+  private readonly options: PenaltyOptions;
 
   constructor(args: L1L2Args = {}, options: PenaltyOptions = {}) {
     super();
@@ -61,6 +70,7 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
     this.l2 = checkNumber('l2', args.l2 ?? 0, { min: 0 });
     this.select = parameterSelector('options', options);
     this.name = options.name ?? defaultName(this.l1, this.l2);
+    this.options = { ...options };
   }
 
   /**
@@ -89,15 +99,29 @@ export class L1L2 extends RegularizerBase implements PenaltyTerm {
     return new L1L2({ l1: this.l1, l2: this.l2 }, options);
   }
 
+  /**
+   * `{ l1, l2 }`, plus the Trainer-penalty options that were given: `layers` (names and
+   * RegExps) and `name`. A layer regularizer's config stays `{ l1, l2 }`.
+   *
+   * @throws InvalidArgumentError for an own `select` or a predicate `layers` (no JSON form)
+   */
   override getConfig(): tf.serialization.ConfigDict {
-    return { l1: this.l1, l2: this.l2 };
+    const selection = selectionToConfig('options', this.options);
+    return {
+      l1: this.l1,
+      l2: this.l2,
+      ...(selection.layers === undefined ? {} : { layers: selection.layers }),
+      ...(this.options.name === undefined ? {} : { name: this.options.name }),
+    };
   }
 
   static fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls({ l1: config.l1, l2: config.l2 });
+    const options: PenaltyOptions = selectionFromConfig('config', config);
+    if (config.name !== undefined) options.name = config.name as string;
+    return new cls({ l1: config.l1, l2: config.l2 }, options);
   }
 }
 registerSerializable(L1L2, 'penalty');

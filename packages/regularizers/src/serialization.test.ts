@@ -1,5 +1,13 @@
 // Every class this package registers round-trips through core's serialize / deserialize.
-import { type Configurable, deserialize, registered, serialize } from '@overfit/core';
+import {
+  type Configurable,
+  deserialize,
+  InvalidArgumentError,
+  listParameters,
+  type Parameter,
+  registered,
+  serialize,
+} from '@overfit/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as reg from './index.js';
@@ -58,4 +66,61 @@ describe('serialization through the core registry', () => {
       expect(serialize(back)).toEqual(json);
     });
   }
+});
+
+describe('a selection of layers survives serialization', () => {
+  const model = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 3, inputShape: [2], name: 'hidden_1' }),
+        tf.layers.dense({ units: 3, name: 'HIDDEN_2' }),
+        tf.layers.dense({ units: 2, name: 'output' }),
+      ],
+    });
+  const chosen = (obj: { select?: (p: Parameter) => boolean }, params: Parameter[]) =>
+    params.filter((p) => obj.select?.(p) ?? p.kind === 'kernel').map((p) => p.name);
+
+  it('penalties and constraints keep their layers (names, patterns and flags) and name', () => {
+    const m = model();
+    const params = listParameters(m);
+    const objects = [
+      reg.l2(0.01, { layers: /^hidden_/gi, name: 'hidden l2' }),
+      reg.l1(0.001, { layers: ['output'] }),
+      reg.maxNorm({ maxValue: 2, layers: [/_1$/, 'output'] }),
+      reg.unitNorm({ layers: ['HIDDEN_2'] }),
+      reg.nonNeg({ layers: /^out/ }),
+    ];
+    for (const obj of objects) {
+      const back = deserialize<typeof obj>(JSON.parse(JSON.stringify(serialize(obj))));
+      expect(chosen(back, params)).toEqual(chosen(obj, params));
+      expect(chosen(back, params).length).toBeLessThan(3); // not every kernel
+      expect(back.name).toBe(obj.name);
+    }
+    m.dispose();
+  });
+
+  it('an own select or a predicate is refused, not dropped (it would apply elsewhere)', () => {
+    const cases = [
+      () => serialize(reg.l2(0.01, { select: (p) => p.layerName === 'output' })),
+      () => serialize(reg.l2(0.01, { layers: (name) => name === 'output' })),
+      () => serialize(reg.maxNorm({ layers: (name) => name === 'output' })),
+      () => serialize(reg.nonNeg({ select: () => true })),
+      () =>
+        serialize(
+          reg.decoupledWeightDecay(tf.train.sgd(0.1), {
+            weightDecay: 0.1,
+            exclude: (v) => v.name.includes('bias'),
+          }),
+        ),
+    ];
+    for (const call of cases) {
+      expect(call).toThrow(InvalidArgumentError);
+      expect(call).toThrow(/to be serialized/);
+    }
+  });
+
+  it('a layer regularizer without options keeps its Keras-like config', () => {
+    expect(serialize(reg.l2(0.01)).config).toEqual({ l1: 0, l2: 0.01 });
+    expect(serialize(reg.maxNorm({ maxValue: 3 })).config).toEqual({ axis: 'fan-in', maxValue: 3 });
+  });
 });

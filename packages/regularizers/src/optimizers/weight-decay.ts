@@ -2,6 +2,9 @@ import {
   checkKnownKeys,
   checkNumber,
   InvalidArgumentError,
+  type NameFilter,
+  nameFilterFromConfig,
+  nameFilterToConfig,
   nameMatcher,
   parameterKind,
 } from '@overfit/core';
@@ -55,20 +58,6 @@ function excludePredicate(filter: VariableFilter): (v: tf.Variable) => boolean {
   return (v) => matches(v.name) || matches(lastSegment(v.name));
 }
 
-/** JSON form of `exclude`: names and `{ regexp, flags }`; `null` for the default or a predicate. */
-function serializableExclude(filter: VariableFilter | undefined): tf.serialization.ConfigDictValue {
-  if (filter === undefined || typeof filter === 'function') return null;
-  const items = filter instanceof RegExp ? [filter] : filter;
-  return items.map((i) => (typeof i === 'string' ? i : { regexp: i.source, flags: i.flags }));
-}
-
-function parseExclude(value: unknown): VariableFilter | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.map((i: string | { regexp: string; flags: string }) =>
-    typeof i === 'string' ? i : new RegExp(i.regexp, i.flags),
-  );
-}
-
 /** What `applyGradients` and `getWeights` exchange (tfjs-core does not export its type). */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -93,7 +82,8 @@ export class DecoupledWeightDecay extends tf.Optimizer {
   readonly inner: tf.Optimizer;
   readonly weightDecay: number;
   private readonly excluded: (v: tf.Variable) => boolean;
-  private readonly excludeConfig: tf.serialization.ConfigDictValue;
+  /** `options.exclude` as given (what `getConfig` saves). */
+  private readonly exclude: VariableFilter | undefined;
   private readonly fixedLearningRate: number | undefined;
 
   constructor(optimizer: tf.Optimizer, options: DecoupledWeightDecayOptions) {
@@ -109,7 +99,7 @@ export class DecoupledWeightDecay extends tf.Optimizer {
     this.weightDecay = checkNumber('options.weightDecay', options?.weightDecay, { min: 0 });
     this.excluded =
       options.exclude === undefined ? isExcludedByDefault : excludePredicate(options.exclude);
-    this.excludeConfig = serializableExclude(options.exclude);
+    this.exclude = options.exclude;
     this.fixedLearningRate =
       options.learningRate === undefined
         ? undefined
@@ -170,12 +160,20 @@ export class DecoupledWeightDecay extends tf.Optimizer {
     this.iterations_ = this.inner.iterations;
   }
 
-  /** Inner optimizer and decay; a predicate `exclude` is not serializable and comes back as the default. */
+  /**
+   * Inner optimizer, decay and `exclude` (names and patterns as core's `NameFilterConfig`; `null`
+   * for the default).
+   *
+   * @throws InvalidArgumentError for a predicate `exclude` (a function has no JSON form)
+   */
   override getConfig(): tf.serialization.ConfigDict {
     return {
       optimizer: serializeObject(this.inner),
       weightDecay: this.weightDecay,
-      exclude: this.excludeConfig,
+      exclude:
+        this.exclude === undefined
+          ? null
+          : nameFilterToConfig('options.exclude', this.exclude as NameFilter),
       learningRate: this.fixedLearningRate ?? null,
     };
   }
@@ -187,7 +185,10 @@ export class DecoupledWeightDecay extends tf.Optimizer {
     const inner = deserializeObject<tf.Optimizer>(config.optimizer);
     return new cls(inner, {
       weightDecay: config.weightDecay,
-      exclude: parseExclude(config.exclude),
+      exclude:
+        config.exclude === null || config.exclude === undefined
+          ? undefined
+          : (nameFilterFromConfig('config.exclude', config.exclude) as VariableFilter),
       learningRate: config.learningRate ?? undefined,
     });
   }
