@@ -75,3 +75,30 @@ describe('torchAdam (coupled weight decay)', () => {
     opt.dispose();
   });
 });
+
+describe('TorchAdam arguments', () => {
+  it('are checked however it is built (constructor, fromConfig), naming the argument', async () => {
+    const { deserialize, InvalidArgumentError } = await import('@overfit/core');
+    const bad: [() => unknown, RegExp][] = [
+      [() => new TorchAdam(Number.POSITIVE_INFINITY, 0.9, 0.999, 1e-8), /learningRate must be/],
+      [() => new TorchAdam(-1, 0.9, 0.999, 1e-8), /learningRate must be/],
+      [() => new TorchAdam(0.01, 1, 0.999, 1e-8), /beta1 must be/],
+      [() => new TorchAdam(0.01, 0.9, -0.1, 1e-8), /beta2 must be/],
+      [() => new TorchAdam(0.01, 0.9, 0.999, Number.NaN), /epsilon must be/],
+      [() => new TorchAdam(0.01, 0.9, 0.999, 1e-8, -1), /weightDecay must be/],
+      [() => deserialize({ className: 'OverfitTorchAdam', config: {} }), /learningRate must be/],
+      [
+        () =>
+          deserialize({
+            className: 'OverfitTorchAdam',
+            config: { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: true },
+          }),
+        /amsgrad/,
+      ],
+    ];
+    for (const [call, message] of bad) {
+      expect(call).toThrow(InvalidArgumentError);
+      expect(call).toThrow(message);
+    }
+  });
+});

@@ -43,6 +43,12 @@ export class TorchAdam extends tf.Optimizer {
     readonly weightDecay = 0,
   ) {
     super();
+    // Checked here, not only in adamw() / torchAdam(): fromConfig and direct use come this way.
+    checkNumber('learningRate', learningRate, { min: 0 });
+    checkNumber('beta1', beta1, { min: 0, max: 1, maxInclusive: false });
+    checkNumber('beta2', beta2, { min: 0, max: 1, maxInclusive: false });
+    checkNumber('epsilon', epsilon, { min: 0 });
+    checkNumber('weightDecay', weightDecay, { min: 0 });
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -167,6 +173,14 @@ export class TorchAdam extends tf.Optimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
+    checkKnownKeys('config', config, [
+      'learningRate',
+      'beta1',
+      'beta2',
+      'epsilon',
+      'weightDecay',
+      'customObjects',
+    ]);
     return new cls(
       config.learningRate,
       config.beta1,
