@@ -1,6 +1,7 @@
 import { checkRate } from '@overfit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSerializable } from '../tfjs-bases.js';
+import { maskShape } from './dropout.js';
 import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
 // SELU constants (Klambauer et al. 2017).
@@ -12,6 +13,8 @@ const ALPHA_P = -ALPHA * SCALE;
 export interface AlphaDropoutArgs extends StochasticLayerArgs {
   /** Drop rate in [0, 1). */
   rate: number;
+  /** Mask shape broadcast against the input (Keras' `noise_shape`); `null` entries take the input's size. */
+  noiseShape?: (number | null)[];
 }
 
 /**
@@ -27,10 +30,12 @@ export interface AlphaDropoutArgs extends StochasticLayerArgs {
 export class AlphaDropout extends StochasticLayer {
   static className = 'OverfitAlphaDropout';
   readonly rate: number;
+  readonly noiseShape: (number | null)[] | undefined;
 
   constructor(args: AlphaDropoutArgs) {
     super(args);
     this.rate = checkRate('rate', args?.rate);
+    this.noiseShape = args.noiseShape ?? undefined;
   }
 
   protected override training(x: tf.Tensor): tf.Tensor {
@@ -39,7 +44,16 @@ export class AlphaDropout extends StochasticLayer {
     const a = ((1 - p) * (1 + p * ALPHA_P ** 2)) ** -0.5;
     const b = -a * ALPHA_P * p;
     const keep = tf.cast(
-      tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', this.nextSeed()), p),
+      tf.greaterEqual(
+        tf.randomUniform(
+          maskShape('noiseShape', x, this.noiseShape),
+          0,
+          1,
+          'float32',
+          this.nextSeed(),
+        ),
+        p,
+      ),
       'float32',
     );
     const dropped = tf.add(tf.mul(x, keep), tf.mul(ALPHA_P, tf.sub(1, keep)));
@@ -47,7 +61,7 @@ export class AlphaDropout extends StochasticLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate };
+    return { ...super.getConfig(), rate: this.rate, noiseShape: this.noiseShape ?? null };
   }
 }
 registerSerializable(AlphaDropout, 'layer');

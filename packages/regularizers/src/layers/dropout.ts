@@ -3,6 +3,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerSerializable } from '../tfjs-bases.js';
 import { StochasticLayer, type StochasticLayerArgs } from './stochastic.js';
 
+/**
+ * The shape of a dropout mask for `x`: `noiseShape` with `null` entries taken from `x` (Keras'
+ * `noise_shape`), or `x`'s own shape.
+ *
+ * @throws InvalidArgumentError naming `argument` unless each dim equals `x`'s or is 1
+ */
+export function maskShape(
+  argument: string,
+  x: tf.Tensor,
+  noiseShape: readonly (number | null)[] | undefined,
+): number[] {
+  const shape = noiseShape?.map((d, i) => d ?? x.shape[i]!) ?? x.shape;
+  if (shape.length !== x.rank || shape.some((d, i) => d !== 1 && d !== x.shape[i])) {
+    throw new InvalidArgumentError(
+      argument,
+      noiseShape,
+      `broadcastable to the input shape [${x.shape.join(', ')}] (each dim equal or 1; null: the input's)`,
+    );
+  }
+  return shape;
+}
+
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
   seed: number;
@@ -31,14 +53,7 @@ export function dropout(x: tf.Tensor, rate: number, options: DropoutOptions): tf
   checkRate('rate', rate);
   checkSeed('options.seed', options.seed);
   const inverted = checkBoolean('options.inverted', options.inverted ?? true);
-  const noiseShape = options.noiseShape ?? x.shape;
-  if (noiseShape.length !== x.rank || noiseShape.some((d, i) => d !== 1 && d !== x.shape[i])) {
-    throw new InvalidArgumentError(
-      'options.noiseShape',
-      noiseShape,
-      `broadcastable to the input shape [${x.shape.join(', ')}] (each dim equal or 1)`,
-    );
-  }
+  const noiseShape = maskShape('options.noiseShape', x, options.noiseShape);
   if (options.training === false || rate === 0)
     return inverted || rate === 0 ? tf.clone(x) : tf.mul(x, 1 - rate);
   return tf.tidy(() => {
@@ -84,11 +99,10 @@ export class Dropout extends StochasticLayer {
   }
 
   protected override training(x: tf.Tensor): tf.Tensor {
-    const noiseShape = this.noiseShape?.map((d, i) => d ?? x.shape[i]!);
     return dropout(x, this.rate, {
       seed: this.nextSeed(),
       training: true,
-      noiseShape,
+      noiseShape: maskShape('noiseShape', x, this.noiseShape),
       inverted: this.inverted,
     });
   }

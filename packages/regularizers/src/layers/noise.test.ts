@@ -83,6 +83,21 @@ describe('AlphaDropout', () => {
     expect(values).toEqual([(a * alphaP + b).toFixed(4), (a * 2 + b).toFixed(4)].sort());
   });
 
+  it("noiseShape broadcasts the mask as Keras' noise_shape (null: the input's size), and is saved", () => {
+    const layer = new AlphaDropout({ rate: 0.5, seed: 4, noiseShape: [null, 1] });
+    const y = tf.tidy(() =>
+      (layer.apply(tf.fill([16, 6], 2), { training: true }) as tf.Tensor).arraySync(),
+    ) as number[][];
+    // One draw per row: every row is all kept or all dropped, and both occur.
+    for (const row of y) expect(new Set(row.map((v) => v.toFixed(5))).size).toBe(1);
+    expect(new Set(y.map((row) => row[0]!.toFixed(5))).size).toBe(2);
+    expect(layer.getConfig().noiseShape).toEqual([null, 1]);
+    const bad = new AlphaDropout({ rate: 0.5, seed: 4, noiseShape: [null, 3] });
+    expect(() => bad.apply(tf.ones([2, 6]), { training: true })).toThrow(
+      /noiseShape must be broadcastable to the input shape \[2, 6\]/,
+    );
+  });
+
   it('is the identity at inference; validates rate', () => {
     const x = tf.tensor([1, 2]);
     expect(
