@@ -60,6 +60,24 @@ describe('MixUp', () => {
     expect(draws.reduce((a, b) => a + b, 0) / draws.length).toBeCloseTo(2 / 7, 2);
   });
 
+  it('Beta with tiny shapes sits at 0 or 1 with P(near 1) = a / (a + b), even when both gammas underflow', () => {
+    // Beta(a, b) for a, b -> 0 tends to Bernoulli(a / (a + b)) on {0, 1}; at 0.001 most Gamma
+    // draws underflow to 0 in double, which once gave 0.5 for every such draw.
+    const rng = new Rng(3);
+    for (const [a, b] of [
+      [0.001, 0.001],
+      [0.001, 0.003],
+    ] as const) {
+      const draws = Array.from({ length: 4000 }, () => sampleBeta(rng, a, b));
+      const extreme = draws.filter((v) => v < 1e-6 || v > 1 - 1e-6).length / draws.length;
+      expect(extreme).toBeGreaterThan(0.97);
+      const high = draws.filter((v) => v > 0.5).length / draws.length;
+      // a / (a + b) within 5 standard errors of 4000 Bernoulli draws.
+      const p = a / (a + b);
+      expect(Math.abs(high - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / draws.length));
+    }
+  });
+
   it('rejects integer labels with a clear error', () => {
     const t = mixup();
     const params = t.sampleParams([2, 1, 1, 1], new Rng(1));

@@ -2,11 +2,33 @@ import type { Rng } from '@overfit/core';
 
 /** Gamma(shape k, scale 1) by Marsaglia and Tsang (2000); boosted for k < 1. */
 export function sampleGamma(rng: Rng, k: number): number {
+  return gammaValue(gammaParts(rng, k));
+}
+
+/**
+ * A Gamma(k) draw kept as `base * u^(1/k)` (k < 1: Marsaglia and Tsang's boost from
+ * Gamma(k + 1)) or `base` (k >= 1, u = 1), so its log stays exact where the product underflows.
+ */
+interface GammaParts {
+  base: number;
+  u: number;
+  k: number;
+}
+
+function gammaParts(rng: Rng, k: number): GammaParts {
   if (k < 1) {
     let u = 0;
     while (u === 0) u = rng.uniform();
-    return sampleGamma(rng, k + 1) * u ** (1 / k);
+    return { base: marsagliaTsang(rng, k + 1), u, k };
   }
+  return { base: marsagliaTsang(rng, k), u: 1, k };
+}
+
+const gammaValue = (g: GammaParts): number => g.base * g.u ** (1 / g.k);
+const gammaLog = (g: GammaParts): number => Math.log(g.base) + Math.log(g.u) / g.k;
+
+/** Marsaglia and Tsang's Gamma(k) sampler, k >= 1. */
+function marsagliaTsang(rng: Rng, k: number): number {
   const d = k - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
@@ -23,11 +45,17 @@ export function sampleGamma(rng: Rng, k: number): number {
   }
 }
 
-/** Beta(a, b) as `X / (X + Y)` with `X ~ Gamma(a)`, `Y ~ Gamma(b)`. */
+/**
+ * Beta(a, b) as `X / (X + Y)` with `X ~ Gamma(a)`, `Y ~ Gamma(b)`. When both draws underflow
+ * to 0 (shapes below ~0.005, where Beta(a, b) sits at 0 or 1), the ratio comes from their logs,
+ * `1 / (1 + exp(log Y - log X))`, instead of a fixed 0.5.
+ */
 export function sampleBeta(rng: Rng, a: number, b: number): number {
-  const x = sampleGamma(rng, a);
-  const y = sampleGamma(rng, b);
-  return x + y === 0 ? 0.5 : x / (x + y);
+  const gx = gammaParts(rng, a);
+  const gy = gammaParts(rng, b);
+  const x = gammaValue(gx);
+  const y = gammaValue(gy);
+  return x + y > 0 ? x / (x + y) : 1 / (1 + Math.exp(gammaLog(gy) - gammaLog(gx)));
 }
 
 /** Uniform in `[lo, hi]` (returns `lo` when the range is a point, without drawing). */
@@ -36,8 +64,9 @@ export function uniformIn(rng: Rng, range: readonly [number, number]): number {
 }
 
 /**
- * Uniform integer in `[0, n)`: exactly `rng.int(n)`'s draw (`floor(uniform · n)`) without
- * its per-call argument check, which dominates sampling a whole batch's boxes.
+ * Uniform integer in `[0, n)` as `floor(uniform · n)`, without `rng.int`'s per-call argument
+ * check, which dominates sampling a whole batch's boxes. `rng.int` rejects the few draws that
+ * would bias large `n`; for image sizes (n far below 2^32) the bias here is under n / 2^32.
  */
 export function randInt(rng: Rng, n: number): number {
   return Math.floor(rng.uniform() * n);
