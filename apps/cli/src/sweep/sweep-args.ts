@@ -170,8 +170,9 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
     return null;
   }
   let protocol = '';
+  let pathname = '';
   try {
-    protocol = new URL(url).protocol;
+    ({ protocol, pathname } = new URL(url));
   } catch {
     problems.push(
       `--redis must be a URL such as redis://host:6379, got ${JSON.stringify(redactUrl(url))}`,
@@ -181,6 +182,11 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
   if (protocol !== 'redis:' && protocol !== 'rediss:')
     problems.push(
       `--redis must be a redis:// or rediss:// (TLS) URL, got ${JSON.stringify(redactUrl(url))}`,
+    );
+  // ioredis reads the path as the database number; anything else would become SELECT NaN.
+  if (!/^\/?\d*$/.test(pathname))
+    problems.push(
+      `--redis database (the URL's path) must be a number such as /0, got ${JSON.stringify(pathname)}`,
     );
   if (caFile !== null && !existsSync(caFile))
     problems.push(
