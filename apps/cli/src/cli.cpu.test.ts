@@ -461,6 +461,32 @@ describe('overfit compare (built CLI)', { timeout: 600_000 }, () => {
     expect(after.partial).toBe(false);
   });
 
+  it('--resume runs again a complete-marked record that is broken, and refuses a file without runs', () => {
+    const broken = join(scratch, 'compare-broken');
+    mkdirSync(broken);
+    const before = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    before.runs[0].epochs = 'x';
+    writeFileSync(join(broken, 'metrics.json'), JSON.stringify(before));
+    const args = ['compare', '--runs', 'none;l2=0.01', '--epochs', '1', ...SMALL, '--quiet'];
+    const run = overfit([...args, '--resume', broken]);
+    expect(run.stderr).not.toMatch(/unexpected error/);
+    expect(run.status).toBe(0);
+    expect(errLines(run.stderr)).toEqual([
+      `warning: --resume: configuration none in ${join(broken, 'metrics.json')} is not a usable record (no "epochs" list); running it again`,
+    ]);
+    const after = JSON.parse(readFileSync(join(broken, 'metrics.json'), 'utf8'));
+    expect(after.runs.map((r: { name: string }) => r.name)).toEqual(['none', 'l2=0.01']);
+    expect(after.runs[0].epochs).toHaveLength(1);
+    expect(after.runs[1]).toEqual(before.runs[1]);
+
+    writeFileSync(join(broken, 'metrics.json'), 'null');
+    const refused = overfit([...args, '--resume', broken]);
+    expect(refused.status).toBe(2);
+    expect(errLines(refused.stderr)).toEqual([
+      `overfit: --resume ${broken}: ${join(broken, 'metrics.json')} has no "runs" list`,
+    ]);
+  });
+
   it('--config: every problem one line, exit 2, nothing runs', () => {
     const file = join(scratch, 'bad.json');
     writeFileSync(
