@@ -108,7 +108,7 @@ async function sweep(
   let results: SweepResult[];
   let failures: SweepFailure[];
   if (options.redis === null) {
-    const previous = await previousRuns(runs, plan, options, dir);
+    const previous = await previousRuns(runs, plan, options, dir, io.err);
     if (previous.size > 0)
       io.out(`resume: ${previous.size} of ${plan.length} runs found in ${runs.path}`);
     const progress = new SweepProgress(id, plan.length, previous.size, io.err);
