@@ -351,6 +351,34 @@ describe('overfit sweep (local pool, built CLI)', () => {
       expect(JSON.parse(readFileSync(file, 'utf8')).epochs).toHaveLength(1);
   }, 240_000);
 
+  it('SIGTERM: exit 143 (128 + 15) and a partial report; SIGINT: 130', async () => {
+    for (const [signal, exit] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
+      const report = join(tempDir(), 'report');
+      const run = track(
+        startCli([
+          'sweep',
+          '--grid',
+          'l2=0,1e-3',
+          ...TINY.slice(2),
+          '--epochs',
+          '50',
+          '--limit',
+          '300',
+          '--report',
+          report,
+        ]),
+      );
+      await run.waitFor(/^local: 2 configurations/m, 60_000);
+      process.kill(run.pid, signal);
+      expect((await run.exited).code, run.output()).toBe(exit);
+      expect(run.output()).toMatch(/2 missing \(interrupted; run again with --resume\)/);
+      expect(JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8')).partial).toBe(true);
+    }
+  }, 240_000);
+
   it('rejects a bad grid with one line per problem and exit code 2, running nothing', async () => {
     const dir = tempDir();
     const report = join(dir, 'report');
