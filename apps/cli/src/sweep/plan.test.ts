@@ -228,6 +228,33 @@ describe('parseSweepCommandLine', () => {
     expect(redactUrl('rediss://u:pw@h:6380/2')).toBe('rediss://u:***@h:6380/2');
   });
 
+  it('reads sweep and worker counts as plain decimal integers, as overfit train does', () => {
+    const flags = ['--workers', '0x2', '--seeds', '1e1', '--attempts', '2.0', '--random', ' 2'];
+    expect(
+      problemsOf(() => parseSweepCommandLine(['sweep', '--grid', 'l2=0,1', ...flags])),
+    ).toEqual([
+      '--random must be an integer in [1, 100000], got " 2"',
+      '--seeds must be an integer in [1, 1000], got "1e1"',
+      '--workers must be an integer in [1, 256], got "0x2"',
+      '--attempts must be an integer in [1, 100], got "2.0"',
+    ]);
+    expect(
+      problemsOf(() =>
+        parseSweepCommandLine(['worker', '--redis', 'redis://h', '--concurrency', '0x2']),
+      ),
+    ).toEqual(['--concurrency must be an integer in [1, 256], got "0x2"']);
+    const ok = parseSweepCommandLine([
+      'sweep',
+      '--grid',
+      'l2=0',
+      '--workers',
+      '+2',
+      '--seeds',
+      '3',
+    ]);
+    expect(ok).toMatchObject({ options: { workers: 2, spec: { seeds: 3 } } });
+  });
+
   it('parses overfit worker', () => {
     const command = parseSweepCommandLine([
       'worker',

@@ -142,7 +142,8 @@ function integer(
   problems: string[],
 ): number {
   if (raw === undefined) return fallback;
-  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  // Plain decimal digits, as overfit train takes them: no `0x10`, `' 3 '`, `2.0` or `1e1`.
+  const value = /^[+-]?\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     problems.push(`--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
     return fallback;
