@@ -226,6 +226,16 @@ describe('parseSweepCommandLine', () => {
     expect(problems.join('\n')).toMatch(/--redis must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/);
     expect(problems.join('\n')).not.toContain('s3cret');
     expect(redactUrl('rediss://u:pw@h:6380/2')).toBe('rediss://u:***@h:6380/2');
+    // Not a URL (port out of range, no scheme): shown, with the credentials hidden.
+    expect(
+      problemsOf(() =>
+        parseSweepCommandLine(['worker', '--redis', 'redis://:s3cret@127.0.0.1:99999']),
+      ),
+    ).toEqual([
+      '--redis must be a URL such as redis://host:6379, got "redis://***@127.0.0.1:99999"',
+    ]);
+    expect(redactUrl('queue-host')).toBe('queue-host');
+    expect(redactUrl('u:s3cret@queue host')).toBe('***@queue host');
   });
 
   it('reads sweep and worker counts as plain decimal integers, as overfit train does', () => {

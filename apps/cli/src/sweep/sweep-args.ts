@@ -153,12 +153,17 @@ function integer(
 
 /** The URL with its password replaced, for messages. */
 export function redactUrl(url: string): string {
+  // Not a URL with a host (`host:99999`, `u:pw@host`, which WHATWG reads as scheme `u:`): still
+  // shown, as the user must see what was wrong, with whatever precedes an `@` hidden.
+  const masked = () =>
+    url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@]*@/i, (_, scheme = '') => `${scheme}***@`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return masked();
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
     return parsed.toString();
   } catch {
-    return '(unparsable URL)';
+    return masked();
   }
 }
 
