@@ -71,6 +71,17 @@ describe('--config FILE.json', () => {
       expect.stringMatching(/^c\.json: configurations\[3\]\.augment: augmentation spec must be/),
       'c.json: two configurations are named "a"; names must differ',
     ]);
+    expect(
+      problems(() =>
+        validateCompareConfig(
+          [{ weightDecay: 0.1, 'weight-decay': 0.2, 'max-norm': 2, maxNorm: 'x' }],
+          'c.json',
+        ),
+      ),
+    ).toEqual([
+      'c.json: configurations[0].weight-decay: weightDecay is given twice (camelCase and dashed spellings); give it once',
+      'c.json: configurations[0].maxNorm: maxNorm is given twice (camelCase and dashed spellings); give it once',
+    ]);
     expect(problems(() => validateCompareConfig({ configurations: [] }, 'c.json'))).toEqual([
       'c.json: configurations must hold at least one configuration',
     ]);

@@ -175,6 +175,7 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
         return;
       }
       const overrides: RunOverrides = {};
+      const spelled = new Set<NumberKey>();
       let name = `run ${i + 1}`;
       for (const [key, value] of Object.entries(entry)) {
         const where = at(`${path}.${key}`);
@@ -206,6 +207,14 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
           );
           continue;
         }
+        if (spelled.has(field)) {
+          // `weightDecay` and `weight-decay` both: as a flag given twice, refused, not last-wins.
+          problems.push(
+            `${where}: ${field} is given twice (camelCase and dashed spellings); give it once`,
+          );
+          continue;
+        }
+        spelled.add(field);
         const { range, allowed } = NUMBER_KEYS[field];
         if (typeof value !== 'number') {
           problems.push(`${where} must be ${allowed} (a JSON number), got ${describeValue(value)}`);
