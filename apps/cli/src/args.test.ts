@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, UsageError } from './args.js';
+import { parseCommandLine, USAGE, UsageError } from './args.js';
 
 describe('overfit command line', () => {
   it('uses the documented defaults', () => {
@@ -116,8 +116,8 @@ describe('overfit command line', () => {
     ],
     [['train', '--validation-split', '1'], '--validation-split must be a number in [0, 1), got 1'],
     [['train', '--bogus'], 'unknown option --bogus (see overfit --help)'],
-    [['fit'], 'unknown command "fit"'],
-    [[], 'missing command'],
+    [['fit'], `unknown command "fit": expected 'train', 'compare', 'doctor', 'sweep' or 'worker'`],
+    [[], `missing command: expected 'train', 'compare', 'doctor', 'sweep' or 'worker'`],
   ])('rejects %j with one clear line', (argv, message) => {
     let caught: unknown;
     try {
@@ -197,6 +197,15 @@ describe('overfit command line', () => {
 
   it('prints help', () => {
     expect(parseCommandLine(['--help']).kind).toBe('help');
+  });
+
+  it('--version is a command of its own, not an unknown option', () => {
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('help describes --loss mse as the run computes it (softmax probabilities vs one-hot)', () => {
+    expect(USAGE).not.toMatch(/mse on logits/);
+    expect(USAGE).toMatch(/mse: squared error of the\s+softmax probabilities against the one-hot/);
   });
 });
 

@@ -54,6 +54,22 @@ const errLines = (stderr: string) =>
     .split('\n')
     .filter((line) => line && !DAWN_WARNING.test(line));
 
+describe('overfit --version, unknown commands (built CLI)', () => {
+  it('prints the version on stdout, exit 0; an unknown command names every command', () => {
+    const version = overfit(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(
+      /^overfit \d+\.\d+\.\d+ \(@overfit\/cli, node v\d+\.\d+\.\d+\)\n$/,
+    );
+    expect(version.stderr).toBe('');
+    const unknown = overfit(['sweeps']);
+    expect(unknown.status).toBe(2);
+    expect(errLines(unknown.stderr)).toEqual([
+      `overfit: unknown command "sweeps": expected 'train', 'compare', 'doctor', 'sweep' or 'worker'`,
+    ]);
+  });
+});
+
 // Each test spawns the CLI synchronously; on a loaded 2-core machine a small run takes minutes.
 describe('overfit train (built CLI)', { timeout: 600_000 }, () => {
   it('trains on real MNIST, prints data loss, penalty and train macro-F1, writes the report', () => {

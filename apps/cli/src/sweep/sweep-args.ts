@@ -63,7 +63,8 @@ sweep options:
   --grid SPEC          e.g. "l2=0,1e-3,1e-2;dropout=0,0.15;depth=2,4" (keys: train flags)
   --config FILE.json   {"grid": {"l2": [0, 0.001]}, "configurations": [{"augment": "mnist"}],
                        "base": {"epochs": 2}, "random": 4, "seeds": 3}
-  --random N           train N distinct grid points drawn with --sample-seed (default 1)
+  --random N           train N distinct grid points drawn with --sample-seed
+  --sample-seed N      seed of --random's draw (default 1)
   --seeds K            run each point with seeds s, s+1, ..., s+K-1 (s = --seed, default 1)
   --report DIR         report directory (default sweep-<id>)
   --workers N          local processes (default: the number of cores, ${availableParallelism()} here)
