@@ -161,7 +161,7 @@ describe('overfit command line', () => {
       ['train', '--early-stopping', 'patience=2,wait=3'],
       '--early-stopping must be a list of monitor, patience, min-delta, mode, restore (unknown key "wait")',
     ],
-    [['train', '--augment', 'rotate(15),spin(2)'], 'augmentation spec must be'],
+    [['train', '--augment', 'rotate(15),spin(2)'], '--augment: augmentation spec must be'],
     [
       ['train', '--early-stopping', 'patience=-1'],
       '--early-stopping patience must be an integer >= 0, got -1',

@@ -425,7 +425,13 @@ function parseTrainConfig(values: Values, c: Collector): TrainConfig {
   const augment = c.field(() => {
     const raw = str('augment');
     // Parsed here only to reject a bad spec before anything runs; the run builds its own.
-    if (raw !== undefined) parseAugmentationSpec(raw);
+    if (raw !== undefined)
+      try {
+        parseAugmentationSpec(raw);
+      } catch (error) {
+        // The spec parser does not know which flag it came from.
+        throw new UsageError(`--augment: ${(error as Error).message.split('\n')[0]}`);
+      }
     return raw ?? null;
   }, null);
   return {
