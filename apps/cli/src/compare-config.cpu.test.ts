@@ -97,6 +97,10 @@ describe('--config FILE.json', () => {
     await expect(readCompareConfig(bad)).rejects.toThrow(
       new RegExp(`^--config ${bad}: not valid JSON \\(`),
     );
+    // A byte order mark (Notepad's UTF-8) is not an error.
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\ufeff{ "configurations": [{ "name": "l2", "l2": 0.01 }] }');
+    expect(await readCompareConfig(bom)).toEqual([{ name: 'l2', overrides: { l2: 0.01 } }]);
     await expect(readCompareConfig(join(dir, 'none.json'))).rejects.toThrow(
       `--config ${join(dir, 'none.json')}: cannot read it (ENOENT)`,
     );

@@ -234,6 +234,11 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
   return runs;
 }
 
+/** The text without a leading UTF-8 byte order mark (Windows editors write one; JSON.parse refuses it). */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Reads and validates `--config FILE.json` (one line per problem; unreadable file, bad JSON). */
 export async function readCompareConfig(file: string): Promise<CompareRun[]> {
   let text: string;
@@ -245,7 +250,7 @@ export async function readCompareConfig(file: string): Promise<CompareRun[]> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(withoutBom(text));
   } catch (error) {
     throw new CompareConfigError([
       `--config ${file}: not valid JSON (${(error as Error).message})`,

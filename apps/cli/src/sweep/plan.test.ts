@@ -179,6 +179,21 @@ describe('parseSweepCommandLine', () => {
     });
   });
 
+  it('reads a --config file with a byte order mark; says when one is not JSON or missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overfit-sweep-'));
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\ufeff{"grid": {"l2": [0, 0.1]}}');
+    expect(sweepOptions('--config', bom).spec.grid).toEqual([['l2', ['0', '0.1']]]);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '');
+    expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', bad]))).toEqual([
+      `--config ${bad}: not valid JSON (Unexpected end of JSON input)`,
+    ]);
+    expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', dir]))).toEqual([
+      `--config ${dir}: cannot read it (EISDIR)`,
+    ]);
+  });
+
   it('reads a --config file: grid, configurations, base, random, seeds', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'overfit-sweep-')), 'sweep.json');
     writeFileSync(

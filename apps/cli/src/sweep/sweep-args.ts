@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
+import { withoutBom } from '../compare-config.js';
 import {
   BASE_KEYS,
   type FlagValues,
@@ -227,10 +228,18 @@ function readConfigFile(
 } {
   const empty = { grid: [], configurations: [], base: [] };
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push(`--config ${file}: ${(error as Error).message.split('\n')[0]}`);
+    const code = (error as { code?: string }).code;
+    problems.push(`--config ${file}: cannot read it${code ? ` (${code})` : ''}`);
+    return empty;
+  }
+  try {
+    json = JSON.parse(withoutBom(text));
+  } catch (error) {
+    problems.push(`--config ${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
     return empty;
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
