@@ -280,6 +280,21 @@ describe('parseSweepCommandLine', () => {
     expect(ok).toMatchObject({ options: { workers: 2, spec: { seeds: 3 } } });
   });
 
+  it('names unknown flags as sweep options, each in one line with its value', () => {
+    const argv = ['sweep', '--grid', 'l2=0', '--epochs', '2', '--quiet', '--concurrency', '2'];
+    expect(
+      problemsOf(() => parseSweepCommandLine([...argv, '--bogus=1', '--runs', 'none'])),
+    ).toEqual([
+      'unknown option --quiet for sweep (see overfit sweep --help)',
+      '--concurrency is an overfit worker option, not a sweep one (see overfit sweep --help)',
+      'unknown option --bogus for sweep (see overfit sweep --help)',
+      'unknown option --runs for sweep (see overfit sweep --help)',
+    ]);
+    expect(
+      sweepOptions('--grid', 'l2=0', '--epochs', '2', '--batch-norm', '--lr=-1').spec.base,
+    ).toEqual(['--epochs', '2', '--batch-norm', '--lr=-1']);
+  });
+
   it('parses overfit worker', () => {
     const command = parseSweepCommandLine([
       'worker',

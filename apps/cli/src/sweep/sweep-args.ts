@@ -324,6 +324,41 @@ function readConfigFile(
   return { grid, configurations, base, random: count('random'), seeds: count('seeds') };
 }
 
+/**
+ * The command line left after the sweep's own flags: train flags for every configuration.
+ * Anything else is refused here, as a sweep option (not "for train"), its value with it, so
+ * that `--concurrency 2` is one line rather than also an unexpected argument "2".
+ */
+function trainFlags(rest: readonly string[], problems: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const match = /^--([^=]+)(=.*)?$/s.exec(arg);
+    if (match === null) {
+      kept.push(arg); // the train parser names it (`unexpected argument`)
+      continue;
+    }
+    const [, name, inline] = match;
+    const takesValue = !SWITCH_KEYS.includes(name!);
+    const next = rest[i + 1];
+    const value =
+      inline === undefined && takesValue && next !== undefined && !next.startsWith('--');
+    if (BASE_KEYS.includes(name!)) {
+      kept.push(arg);
+      if (value) kept.push(rest[++i]!);
+      continue;
+    }
+    if (inline === undefined && next !== undefined && !next.startsWith('--')) i++;
+    if (name === 'report') problems.push('--report is a sweep option; give it once');
+    else if (WORKER_VALUE_FLAGS.includes(name!) && !SWEEP_VALUE_FLAGS.some((f) => f === name))
+      problems.push(
+        `--${name} is an overfit worker option, not a sweep one (see overfit sweep --help)`,
+      );
+    else problems.push(`unknown option --${name} for sweep (see overfit sweep --help)`);
+  }
+  return kept;
+}
+
 /** Parses `overfit sweep ...` / `overfit worker ...` (argv includes the command word). */
 export function parseSweepCommandLine(argv: readonly string[]): SweepCommand {
   const [command, ...args] = argv;
@@ -374,9 +409,7 @@ export function parseSweepCommandLine(argv: readonly string[]): SweepCommand {
     seedsFlag === undefined
       ? (file?.seeds ?? 1)
       : integer('seeds', seedsFlag, 1, 1, 1000, problems);
-  const base = [...split.rest, ...(file?.base ?? [])];
-  for (const arg of split.rest)
-    if (/^--report(=|$)/.test(arg)) problems.push('--report is a sweep option; give it once');
+  const base = [...trainFlags(split.rest, problems), ...(file?.base ?? [])];
   const resume = split.switches.has('resume');
   const fresh = split.switches.has('fresh');
   if (resume && fresh) problems.push('give --resume or --fresh, not both');
