@@ -167,6 +167,12 @@ describe('overfit command line', () => {
       '--early-stopping patience must be an integer >= 0, got -1',
     ],
     [
+      ['train', '--early-stopping', 'patience,restore'],
+      '--early-stopping patience needs a value, e.g. patience=5',
+    ],
+    [['compare', '--runs', 'none;l2'], '--runs configuration 2 l2 needs a value, e.g. l2=0.01'],
+    [['compare', '--runs', 'name'], '--runs configuration 1 name needs a value, e.g. name=ridge'],
+    [
       ['train', '--early-stopping', 'mode=up'],
       "--early-stopping mode must be one of 'auto', 'min', 'max', got \"up\"",
     ],

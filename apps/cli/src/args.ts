@@ -8,7 +8,7 @@ import {
   OverfitError,
 } from '@overfit/core';
 import { type CompareRun, parseRunsSpec } from './compare-config.js';
-import { parseKeyValueSpec } from './spec.js';
+import { bareKey, parseKeyValueSpec } from './spec.js';
 
 /** Activations `--activation` accepts (those of core's `mlp`). */
 export const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus'] as const;
@@ -338,6 +338,13 @@ export function strictInteger(flag: string, raw: string): number {
   return Number(raw);
 }
 
+const EARLY_STOPPING_EXAMPLES: Record<string, string> = {
+  monitor: 'valMacroF1',
+  patience: '5',
+  'min-delta': '0.001',
+  mode: 'max',
+};
+
 function parseEarlyStopping(text: string): EarlyStoppingFlag {
   const flag = '--early-stopping';
   const spec = parseKeyValueSpec(flag, text, [
@@ -347,6 +354,9 @@ function parseEarlyStopping(text: string): EarlyStoppingFlag {
     'mode',
     'restore',
   ]);
+  // A bare key (`patience`) is a switch to the spec parser; only `restore` is one.
+  for (const key of ['monitor', 'patience', 'min-delta', 'mode'])
+    if (spec.get(key) === true) throw new UsageError(bareKey(flag, key, EARLY_STOPPING_EXAMPLES));
   const monitor = spec.get('monitor') ?? 'valLoss';
   if (monitor === true || monitor === '')
     throw new InvalidArgumentError(

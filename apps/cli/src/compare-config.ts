@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAugmentationSpec } from '@overfit/augmentation';
 import { checkNumber, describeValue, InvalidArgumentError, OverfitError } from '@overfit/core';
 import type { TrainConfig } from './args.js';
-import { parseKeyValueSpec } from './spec.js';
+import { bareKey, parseKeyValueSpec } from './spec.js';
 
 /** What one configuration of `overfit compare` changes on the shared base configuration. */
 export type RunOverrides = Partial<
@@ -94,14 +94,18 @@ export function parseRunsSpec(text: string): CompareRun[] {
       const overrides: RunOverrides = {};
       let name = trimmed;
       for (const [key, raw] of spec) {
+        if (raw === true) {
+          problems.push(bareKey(where, key, { [key]: '0.01', name: 'ridge' }));
+          continue;
+        }
         if (key === 'name') {
-          if (raw === true || raw === '') problems.push(`${where} name must be a non-empty name`);
+          if (raw === '') problems.push(`${where} name must be a non-empty name`);
           else name = raw;
           continue;
         }
         const field = BY_DASHED.get(key)!;
         const { range, allowed } = NUMBER_KEYS[field];
-        if (raw === true || !DECIMAL.test(raw)) {
+        if (!DECIMAL.test(raw)) {
           problems.push(
             new InvalidArgumentError(`${where} ${key}`, raw, `${allowed} in decimal`).message,
           );
