@@ -56,8 +56,9 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
       JSON.stringify({
         grid: { l2: [0, 0.001, 0.01], depth: [1, 2] },
         base: { limit: 300 },
-        // Fails for good: plain SGD at lr 10 on MSE overflows the loss (step 4 with this seed).
-        configurations: [{ lr: 10, optimizer: 'sgd', loss: 'mse' }],
+        // Fails for good: an L2 penalty of 1e30 overflows float32 after the first SGD step, on
+        // any data and seed (--loss mse, the bounded softmax MSE since ce40f90, no longer does).
+        configurations: [{ l2: 1e30, optimizer: 'sgd', lr: 1 }],
       }),
     );
     const report = join(dir, 'report');
@@ -110,8 +111,8 @@ describe('overfit sweep --redis with overfit worker (built CLI, real redis-serve
     }
     expect(metrics.failures).toEqual([
       expect.objectContaining({
-        name: 'lr=10 optimizer=sgd loss=mse',
-        error: expect.stringMatching(/loss is not finite at step 4/),
+        name: 'l2=1e+30 optimizer=sgd lr=1',
+        error: expect.stringMatching(/loss is not finite at step 1/),
         attempts: 1,
       }),
     ]);
