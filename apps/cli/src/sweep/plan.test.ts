@@ -295,6 +295,21 @@ describe('parseSweepCommandLine', () => {
     ).toEqual(['--epochs', '2', '--batch-norm', '--lr=-1']);
   });
 
+  it('says that OVERFIT_REDIS_URL made a sweep distributed when --workers is refused', () => {
+    const saved = process.env.OVERFIT_REDIS_URL;
+    process.env.OVERFIT_REDIS_URL = 'redis://127.0.0.1:6379';
+    try {
+      expect(
+        problemsOf(() => parseSweepCommandLine(['sweep', '--grid', 'l2=0', '--workers', '2'])),
+      ).toEqual([
+        '--workers is for local sweeps, but OVERFIT_REDIS_URL is set (a sweep through Redis); unset it for a local sweep, or start overfit worker processes',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.OVERFIT_REDIS_URL;
+      else process.env.OVERFIT_REDIS_URL = saved;
+    }
+  });
+
   it('parses overfit worker', () => {
     const command = parseSweepCommandLine([
       'worker',

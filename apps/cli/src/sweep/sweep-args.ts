@@ -415,7 +415,12 @@ export function parseSweepCommandLine(argv: readonly string[]): SweepCommand {
   if (resume && fresh) problems.push('give --resume or --fresh, not both');
   const redis = redisTarget(split, false, problems);
   if (redis !== null && split.values.has('workers'))
-    problems.push('--workers is for local sweeps; with --redis, start overfit worker processes');
+    problems.push(
+      split.values.has('redis')
+        ? '--workers is for local sweeps; with --redis, start overfit worker processes'
+        : // The environment made it distributed: say so, or the refusal is a riddle.
+          '--workers is for local sweeps, but OVERFIT_REDIS_URL is set (a sweep through Redis); unset it for a local sweep, or start overfit worker processes',
+    );
   const report = split.values.get('report') ?? null;
   if (report !== null && report.trim() === '')
     problems.push('--report must be a directory path, got ""');
