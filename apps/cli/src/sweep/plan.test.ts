@@ -184,6 +184,12 @@ describe('parseSweepCommandLine', () => {
     const bom = join(dir, 'bom.json');
     writeFileSync(bom, '\ufeff{"grid": {"l2": [0, 0.1]}}');
     expect(sweepOptions('--config', bom).spec.grid).toEqual([['l2', ['0', '0.1']]]);
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '{"grid": {"l2": [0, 1e999]}, "random": 1e999}');
+    expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', huge]))).toEqual([
+      '--config grid l2 must be a string or a finite number, got Infinity',
+      '--config random must be an integer in [1, 100000], got Infinity',
+    ]);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '');
     expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', bad]))).toEqual([

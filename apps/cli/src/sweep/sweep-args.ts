@@ -205,13 +205,16 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
   return { url, caFile };
 }
 
+/** A JSON value as the user wrote it: `1e999` parses to Infinity, which JSON.stringify calls null. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
 function flagValue(key: string, value: unknown, where: string, problems: string[]): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean' && SWITCH_KEYS.includes(key)) return String(value);
-  problems.push(
-    `${where} ${key} must be a string or a finite number, got ${JSON.stringify(value)}`,
-  );
+  problems.push(`${where} ${key} must be a string or a finite number, got ${shown(value)}`);
   return null;
 }
 
@@ -314,9 +317,7 @@ function readConfigFile(
     const value = object[key];
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100_000) {
-      problems.push(
-        `--config ${key} must be an integer in [1, 100000], got ${JSON.stringify(value)}`,
-      );
+      problems.push(`--config ${key} must be an integer in [1, 100000], got ${shown(value)}`);
       return undefined;
     }
     return value;
