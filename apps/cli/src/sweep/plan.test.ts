@@ -132,7 +132,7 @@ describe('planSweep', () => {
       'grid l2=x: --l2 must be a decimal number (no spaces, no hex), got "x"',
       expect.stringMatching(/^grid key "foo" is not one of model, dataset, .*, no-diagnostics$/),
       'grid key dropout repeats a value in "0,0"',
-      '--depth is given both as a flag and as a grid key; give it once',
+      '--depth is given both as a train flag (or in --config "base") and as a grid key; give it once',
     ]);
     for (const problem of problems) expect(problem).not.toContain('\n');
   });
@@ -184,6 +184,11 @@ describe('parseSweepCommandLine', () => {
     const bom = join(dir, 'bom.json');
     writeFileSync(bom, '\ufeff{"grid": {"l2": [0, 0.1]}}');
     expect(sweepOptions('--config', bom).spec.grid).toEqual([['l2', ['0', '0.1']]]);
+    const both = join(dir, 'both.json');
+    writeFileSync(both, '{"grid": {"l2": [0, 0.1]}, "base": {"l2": 0.2}}');
+    expect(problemsOf(() => planSweep(sweepOptions('--config', both).spec))).toEqual([
+      '--l2 is given both as a train flag (or in --config "base") and as a grid key; give it once',
+    ]);
     const huge = join(dir, 'huge.json');
     writeFileSync(huge, '{"grid": {"l2": [0, 1e999]}, "random": 1e999}');
     expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', huge]))).toEqual([
