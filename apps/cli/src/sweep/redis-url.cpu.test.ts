@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -51,6 +52,24 @@ describe('--redis URL database (built CLI, real redis-server)', () => {
       expect(await client.dbsize()).toBe(0);
     } finally {
       client.disconnect();
+    }
+  });
+
+  it('a server that is not Redis (HTTP) is named as such in one line, exit 1', async () => {
+    const http = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    try {
+      const worker = await overfit(['worker', '--redis', `redis://127.0.0.1:${port}`]);
+      expect(worker.code).toBe(1);
+      expect(worker.lines).toEqual([
+        `overfit: cannot reach Redis at redis://127.0.0.1:${port}: the server there does not speak Redis' protocol (its reply began with "H"); is it a Redis server?`,
+      ]);
+    } finally {
+      http.close();
     }
   });
 

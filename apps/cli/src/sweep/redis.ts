@@ -92,10 +92,16 @@ export async function connectRedis(target: RedisTarget, timeoutMs = 10_000): Pro
   } catch (error) {
     client.disconnect();
     const reason = (cause ?? (error as Error)).message.split('\n')[0]!;
+    const where = redactUrl(target.url);
+    // ioredis says "Protocol error, got "H" as reply type byte. Please report this." of any
+    // server that is not Redis (an HTTP proxy, a database on the wrong port): not its bug.
+    const protocol = /^Protocol error, got (.+) as reply type byte/.exec(reason);
     throw new SweepStateError(
       /DB index/.test(reason)
-        ? `cannot use database ${client.options.db} of Redis at ${redactUrl(target.url)}: ${reason}`
-        : `cannot reach Redis at ${redactUrl(target.url)}: ${reason}`,
+        ? `cannot use database ${client.options.db} of Redis at ${where}: ${reason}`
+        : protocol
+          ? `cannot reach Redis at ${where}: the server there does not speak Redis' protocol (its reply began with ${protocol[1]}); is it a Redis server?`
+          : `cannot reach Redis at ${where}: ${reason}`,
     );
   } finally {
     clearTimeout(timer);
