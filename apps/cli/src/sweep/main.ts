@@ -9,6 +9,7 @@ import { previousRuns, RunsDirectory, runLocalSweep } from './local.js';
 import { type PlannedRun, planSweep } from './plan.js';
 import { formatDuration, SweepProgress } from './progress.js';
 import { formatRanking, rankResults, type SweepResult } from './ranking.js';
+import { connectRedis } from './redis.js';
 import type { RunRecord } from './run-job.js';
 import { parseSweepCommandLine, type SweepOptions } from './sweep-args.js';
 import { runWorker } from './worker.js';
@@ -117,6 +118,8 @@ async function sweep(
     for (const run of plan) io.out(`${run.id}  ${run.name}`);
     return 0;
   }
+  // Redis first: a sweep that cannot reach it leaves no empty report directory behind.
+  if (options.redis !== null) (await connectRedis(options.redis)).disconnect();
   const dir = await prepareReportDir(options.report ?? `sweep-${id}`);
   const runs = new RunsDirectory(dir);
   await prepareReportDir(runs.path);

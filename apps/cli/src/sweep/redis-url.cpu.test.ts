@@ -42,6 +42,7 @@ describe('--redis URL database (built CLI, real redis-server)', () => {
       `overfit: cannot use database 99 of Redis at ${url}/99: ERR DB index is out of range`,
     ]);
     expect(sweep.lines.join('\n')).not.toMatch(/ReplyError|\n\s+at /);
+    expect(existsSync(report)).toBe(false);
     const worker = await overfit(['worker', '--redis', `${url}/16`]);
     expect(worker.code).toBe(1);
     expect(worker.lines).toEqual([
