@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, UsageError } from './args.js';
+import { parseCommandLine, USAGE, UsageError } from './args.js';
 
 describe('overfit command line', () => {
   it('uses the documented defaults', () => {
@@ -116,8 +116,8 @@ describe('overfit command line', () => {
     ],
     [['train', '--validation-split', '1'], '--validation-split must be a number in [0, 1), got 1'],
     [['train', '--bogus'], 'unknown option --bogus (see overfit --help)'],
-    [['fit'], 'unknown command "fit"'],
-    [[], 'missing command'],
+    [['fit'], `unknown command "fit": expected 'train', 'compare', 'doctor', 'sweep' or 'worker'`],
+    [[], `missing command: expected 'train', 'compare', 'doctor', 'sweep' or 'worker'`],
   ])('rejects %j with one clear line', (argv, message) => {
     let caught: unknown;
     try {
@@ -161,11 +161,17 @@ describe('overfit command line', () => {
       ['train', '--early-stopping', 'patience=2,wait=3'],
       '--early-stopping must be a list of monitor, patience, min-delta, mode, restore (unknown key "wait")',
     ],
-    [['train', '--augment', 'rotate(15),spin(2)'], 'augmentation spec must be'],
+    [['train', '--augment', 'rotate(15),spin(2)'], '--augment: augmentation spec must be'],
     [
       ['train', '--early-stopping', 'patience=-1'],
       '--early-stopping patience must be an integer >= 0, got -1',
     ],
+    [
+      ['train', '--early-stopping', 'patience,restore'],
+      '--early-stopping patience needs a value, e.g. patience=5',
+    ],
+    [['compare', '--runs', 'none;l2'], '--runs configuration 2 l2 needs a value, e.g. l2=0.01'],
+    [['compare', '--runs', 'name'], '--runs configuration 1 name needs a value, e.g. name=ridge'],
     [
       ['train', '--early-stopping', 'mode=up'],
       "--early-stopping mode must be one of 'auto', 'min', 'max', got \"up\"",
@@ -197,6 +203,15 @@ describe('overfit command line', () => {
 
   it('prints help', () => {
     expect(parseCommandLine(['--help']).kind).toBe('help');
+  });
+
+  it('--version is a command of its own, not an unknown option', () => {
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('help describes --loss mse as the run computes it (softmax probabilities vs one-hot)', () => {
+    expect(USAGE).not.toMatch(/mse on logits/);
+    expect(USAGE).toMatch(/mse: squared error of the\s+softmax probabilities against the one-hot/);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   OverfitError,
 } from '@overfit/core';
 import { type CompareRun, parseRunsSpec } from './compare-config.js';
-import { parseKeyValueSpec } from './spec.js';
+import { bareKey, parseKeyValueSpec } from './spec.js';
 
 /** Activations `--activation` accepts (those of core's `mlp`). */
 export const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus'] as const;
@@ -87,6 +87,7 @@ export interface CompareCommand {
 
 export type Command =
   | { kind: 'help'; text: string }
+  | { kind: 'version' }
   | { kind: 'train'; config: TrainConfig }
   | { kind: 'compare'; compare: CompareCommand }
   | { kind: 'doctor' };
@@ -126,7 +127,8 @@ options (train and compare; numbers in plain decimal, each flag once):
   --optimizer NAME      ${OPTIMIZERS.join(' | ')} (default adam; momentum 0.9)
   --lr X                learning rate (default 0.001)
   --init NAME           ${INITS.join(' | ')} (default he for the ReLU family, else glorot)
-  --loss NAME           ${LOSSES.join(' | ')} (default crossentropy; mse on logits vs one-hot)
+  --loss NAME           ${LOSSES.join(' | ')} (default crossentropy; mse: squared error of the
+                        softmax probabilities against the one-hot labels)
   --hidden N            units per hidden layer, mlp (default 256)
   --depth N             hidden layers, mlp (default 3)
   --batch-norm          batch normalization after each hidden layer (mlp)
@@ -173,6 +175,7 @@ compare only:
   --json                print the final metrics.json on stdout (everything else on stderr)
 
   -h, --help            this text
+  --version             the CLI's version
 
 Ctrl-C (or SIGTERM) stops at the next batch and writes the report of the epochs finished
 (partial: true), exit 130 (143); a second Ctrl-C quits at once.`;
@@ -222,6 +225,8 @@ const COMPARE_OPTIONS: Record<string, Kind> = {
 };
 
 const COMMANDS = ['train', 'compare', 'doctor'] as const;
+/** Every command, as named in refusals (`sweep` and `worker` are parsed by sweep/). */
+const COMMAND_NAMES = "'train', 'compare', 'doctor', 'sweep' or 'worker'";
 const OPTIONS_OF: Record<(typeof COMMANDS)[number], Record<string, Kind>> = {
   train: TRAIN_OPTIONS,
   compare: COMPARE_OPTIONS,
@@ -242,17 +247,23 @@ function tokenize(argv: readonly string[]): {
   command: string | undefined;
   values: Values;
   help: boolean;
+  version: boolean;
   problems: string[];
 } {
   const problems: string[] = [];
   const values: Values = new Map();
   const positionals: string[] = [];
   let help = false;
+  let version = false;
   const pending: [string, string | undefined][] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '-h' || token === '--help') {
       help = true;
+      continue;
+    }
+    if (token === '--version') {
+      version = true;
       continue;
     }
     if (token === '--') {
@@ -307,7 +318,7 @@ function tokenize(argv: readonly string[]): {
       values.set(name, true);
     } else values.set(name, value!);
   }
-  return { command, values, help, problems };
+  return { command, values, help, version, problems };
 }
 
 const INTEGER = /^[+-]?\d+$/;
@@ -327,6 +338,13 @@ export function strictInteger(flag: string, raw: string): number {
   return Number(raw);
 }
 
+const EARLY_STOPPING_EXAMPLES: Record<string, string> = {
+  monitor: 'valMacroF1',
+  patience: '5',
+  'min-delta': '0.001',
+  mode: 'max',
+};
+
 function parseEarlyStopping(text: string): EarlyStoppingFlag {
   const flag = '--early-stopping';
   const spec = parseKeyValueSpec(flag, text, [
@@ -336,6 +354,9 @@ function parseEarlyStopping(text: string): EarlyStoppingFlag {
     'mode',
     'restore',
   ]);
+  // A bare key (`patience`) is a switch to the spec parser; only `restore` is one.
+  for (const key of ['monitor', 'patience', 'min-delta', 'mode'])
+    if (spec.get(key) === true) throw new UsageError(bareKey(flag, key, EARLY_STOPPING_EXAMPLES));
   const monitor = spec.get('monitor') ?? 'valLoss';
   if (monitor === true || monitor === '')
     throw new InvalidArgumentError(
@@ -414,7 +435,13 @@ function parseTrainConfig(values: Values, c: Collector): TrainConfig {
   const augment = c.field(() => {
     const raw = str('augment');
     // Parsed here only to reject a bad spec before anything runs; the run builds its own.
-    if (raw !== undefined) parseAugmentationSpec(raw);
+    if (raw !== undefined)
+      try {
+        parseAugmentationSpec(raw);
+      } catch (error) {
+        // The spec parser does not know which flag it came from.
+        throw new UsageError(`--augment: ${(error as Error).message.split('\n')[0]}`);
+      }
     return raw ?? null;
   }, null);
   return {
@@ -472,17 +499,16 @@ function parseTrainConfig(values: Values, c: Collector): TrainConfig {
  * each naming the flag, the value and what is allowed) before anything runs.
  */
 export function parseCommandLine(argv: readonly string[]): Command {
-  const { command, values, help, problems } = tokenize(argv);
+  const { command, values, help, version, problems } = tokenize(argv);
   if (help) return { kind: 'help', text: USAGE };
+  if (version) return { kind: 'version' };
   if (command === undefined)
     throw new UsageError([
-      `missing command: expected 'train', 'compare' or 'doctor' (see overfit --help)`,
+      `missing command: expected ${COMMAND_NAMES} (see overfit --help)`,
       ...problems,
     ]);
   if (!(COMMANDS as readonly string[]).includes(command))
-    throw new UsageError(
-      `unknown command ${JSON.stringify(command)}: expected 'train', 'compare' or 'doctor'`,
-    );
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: expected ${COMMAND_NAMES}`);
   if (command === 'doctor') {
     if (problems.length > 0) throw new UsageError(problems);
     return { kind: 'doctor' };

@@ -54,6 +54,22 @@ const errLines = (stderr: string) =>
     .split('\n')
     .filter((line) => line && !DAWN_WARNING.test(line));
 
+describe('overfit --version, unknown commands (built CLI)', () => {
+  it('prints the version on stdout, exit 0; an unknown command names every command', () => {
+    const version = overfit(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(
+      /^overfit \d+\.\d+\.\d+ \(@overfit\/cli, node v\d+\.\d+\.\d+\)\n$/,
+    );
+    expect(version.stderr).toBe('');
+    const unknown = overfit(['sweeps']);
+    expect(unknown.status).toBe(2);
+    expect(errLines(unknown.stderr)).toEqual([
+      `overfit: unknown command "sweeps": expected 'train', 'compare', 'doctor', 'sweep' or 'worker'`,
+    ]);
+  });
+});
+
 // Each test spawns the CLI synchronously; on a loaded 2-core machine a small run takes minutes.
 describe('overfit train (built CLI)', { timeout: 600_000 }, () => {
   it('trains on real MNIST, prints data loss, penalty and train macro-F1, writes the report', () => {
@@ -459,6 +475,32 @@ describe('overfit compare (built CLI)', { timeout: 600_000 }, () => {
     ]);
     expect(after.runs.slice(0, 2)).toEqual(before.runs);
     expect(after.partial).toBe(false);
+  });
+
+  it('--resume runs again a complete-marked record that is broken, and refuses a file without runs', () => {
+    const broken = join(scratch, 'compare-broken');
+    mkdirSync(broken);
+    const before = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    before.runs[0].epochs = 'x';
+    writeFileSync(join(broken, 'metrics.json'), JSON.stringify(before));
+    const args = ['compare', '--runs', 'none;l2=0.01', '--epochs', '1', ...SMALL, '--quiet'];
+    const run = overfit([...args, '--resume', broken]);
+    expect(run.stderr).not.toMatch(/unexpected error/);
+    expect(run.status).toBe(0);
+    expect(errLines(run.stderr)).toEqual([
+      `warning: --resume: configuration none in ${join(broken, 'metrics.json')} is not a usable record (no "epochs" list); running it again`,
+    ]);
+    const after = JSON.parse(readFileSync(join(broken, 'metrics.json'), 'utf8'));
+    expect(after.runs.map((r: { name: string }) => r.name)).toEqual(['none', 'l2=0.01']);
+    expect(after.runs[0].epochs).toHaveLength(1);
+    expect(after.runs[1]).toEqual(before.runs[1]);
+
+    writeFileSync(join(broken, 'metrics.json'), 'null');
+    const refused = overfit([...args, '--resume', broken]);
+    expect(refused.status).toBe(2);
+    expect(errLines(refused.stderr)).toEqual([
+      `overfit: --resume ${broken}: ${join(broken, 'metrics.json')} has no "runs" list`,
+    ]);
   });
 
   it('--config: every problem one line, exit 2, nothing runs', () => {

@@ -71,6 +71,17 @@ describe('--config FILE.json', () => {
       expect.stringMatching(/^c\.json: configurations\[3\]\.augment: augmentation spec must be/),
       'c.json: two configurations are named "a"; names must differ',
     ]);
+    expect(
+      problems(() =>
+        validateCompareConfig(
+          [{ weightDecay: 0.1, 'weight-decay': 0.2, 'max-norm': 2, maxNorm: 'x' }],
+          'c.json',
+        ),
+      ),
+    ).toEqual([
+      'c.json: configurations[0].weight-decay: weightDecay is given twice (camelCase and dashed spellings); give it once',
+      'c.json: configurations[0].maxNorm: maxNorm is given twice (camelCase and dashed spellings); give it once',
+    ]);
     expect(problems(() => validateCompareConfig({ configurations: [] }, 'c.json'))).toEqual([
       'c.json: configurations must hold at least one configuration',
     ]);
@@ -86,6 +97,10 @@ describe('--config FILE.json', () => {
     await expect(readCompareConfig(bad)).rejects.toThrow(
       new RegExp(`^--config ${bad}: not valid JSON \\(`),
     );
+    // A byte order mark (Notepad's UTF-8) is not an error.
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\ufeff{ "configurations": [{ "name": "l2", "l2": 0.01 }] }');
+    expect(await readCompareConfig(bom)).toEqual([{ name: 'l2', overrides: { l2: 0.01 } }]);
     await expect(readCompareConfig(join(dir, 'none.json'))).rejects.toThrow(
       `--config ${join(dir, 'none.json')}: cannot read it (ENOENT)`,
     );

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAugmentationSpec } from '@overfit/augmentation';
 import { checkNumber, describeValue, InvalidArgumentError, OverfitError } from '@overfit/core';
 import type { TrainConfig } from './args.js';
-import { parseKeyValueSpec } from './spec.js';
+import { bareKey, parseKeyValueSpec } from './spec.js';
 
 /** What one configuration of `overfit compare` changes on the shared base configuration. */
 export type RunOverrides = Partial<
@@ -94,14 +94,18 @@ export function parseRunsSpec(text: string): CompareRun[] {
       const overrides: RunOverrides = {};
       let name = trimmed;
       for (const [key, raw] of spec) {
+        if (raw === true) {
+          problems.push(bareKey(where, key, { [key]: '0.01', name: 'ridge' }));
+          continue;
+        }
         if (key === 'name') {
-          if (raw === true || raw === '') problems.push(`${where} name must be a non-empty name`);
+          if (raw === '') problems.push(`${where} name must be a non-empty name`);
           else name = raw;
           continue;
         }
         const field = BY_DASHED.get(key)!;
         const { range, allowed } = NUMBER_KEYS[field];
-        if (raw === true || !DECIMAL.test(raw)) {
+        if (!DECIMAL.test(raw)) {
           problems.push(
             new InvalidArgumentError(`${where} ${key}`, raw, `${allowed} in decimal`).message,
           );
@@ -175,6 +179,7 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
         return;
       }
       const overrides: RunOverrides = {};
+      const spelled = new Set<NumberKey>();
       let name = `run ${i + 1}`;
       for (const [key, value] of Object.entries(entry)) {
         const where = at(`${path}.${key}`);
@@ -206,6 +211,14 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
           );
           continue;
         }
+        if (spelled.has(field)) {
+          // `weightDecay` and `weight-decay` both: as a flag given twice, refused, not last-wins.
+          problems.push(
+            `${where}: ${field} is given twice (camelCase and dashed spellings); give it once`,
+          );
+          continue;
+        }
+        spelled.add(field);
         const { range, allowed } = NUMBER_KEYS[field];
         if (typeof value !== 'number') {
           problems.push(`${where} must be ${allowed} (a JSON number), got ${describeValue(value)}`);
@@ -225,6 +238,11 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
   return runs;
 }
 
+/** The text without a leading UTF-8 byte order mark (Windows editors write one; JSON.parse refuses it). */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Reads and validates `--config FILE.json` (one line per problem; unreadable file, bad JSON). */
 export async function readCompareConfig(file: string): Promise<CompareRun[]> {
   let text: string;
@@ -236,7 +254,7 @@ export async function readCompareConfig(file: string): Promise<CompareRun[]> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(withoutBom(text));
   } catch (error) {
     throw new CompareConfigError([
       `--config ${file}: not valid JSON (${(error as Error).message})`,

@@ -16,6 +16,7 @@ import {
   prepareReportDir,
   type RunRecord,
   type RunsReport,
+  recordProblem,
   summaryTable,
   writeRunsReport,
 } from './output/index.js';
@@ -39,8 +40,14 @@ function sameConfig(a: unknown, b: unknown): boolean {
   return strip(a) === strip(b);
 }
 
-/** Runs of DIR/metrics.json that finished, by name (`--resume DIR`). */
-async function completeRuns(dir: string): Promise<Map<string, RunRecord>> {
+/**
+ * Runs of DIR/metrics.json that finished, by name (`--resume DIR`). A run marked complete whose
+ * record is broken (hand-edited, foreign) is left out with a warning: it runs again.
+ */
+async function completeRuns(
+  dir: string,
+  warn: (line: string) => void,
+): Promise<Map<string, RunRecord>> {
   const file = join(dir, 'metrics.json');
   let json: unknown;
   try {
@@ -53,18 +60,19 @@ async function completeRuns(dir: string): Promise<Map<string, RunRecord>> {
         : `--resume ${dir}: ${file} is not a readable report (${code ?? (error as Error).message})`,
     );
   }
-  const runs = (json as { runs?: unknown }).runs;
+  const runs =
+    json !== null && typeof json === 'object' ? (json as { runs?: unknown }).runs : undefined;
   if (!Array.isArray(runs)) throw new UsageError(`--resume ${dir}: ${file} has no "runs" list`);
   const complete = new Map<string, RunRecord>();
-  for (const run of runs as (RunRecord & { status?: string })[]) {
-    if (
-      run &&
-      typeof run.name === 'string' &&
-      run.partial !== true &&
-      run.status === 'complete' &&
-      run.test
-    )
-      complete.set(run.name, run);
+  for (const run of runs as unknown[]) {
+    const marked = run as { name?: unknown; status?: unknown; partial?: unknown } | null;
+    if (marked?.status !== 'complete' || marked.partial === true) continue;
+    const problem = recordProblem(run);
+    if (problem === undefined) complete.set((run as RunRecord).name, run as RunRecord);
+    else
+      warn(
+        `warning: --resume: ${typeof marked.name === 'string' ? `configuration ${marked.name}` : 'a run'} in ${file} is not a usable record (${problem}); running it again`,
+      );
   }
   return complete;
 }
@@ -86,7 +94,9 @@ export async function compareCommand(
   const configs = runs.map((run) => ({ name: run.name, config: applyOverrides(base, run) }));
   checkConfigurations(configs, io.warn);
   const resumed =
-    compare.resume === null ? new Map<string, RunRecord>() : await completeRuns(compare.resume);
+    compare.resume === null
+      ? new Map<string, RunRecord>()
+      : await completeRuns(compare.resume, io.warn);
   const dir = await prepareReportDir(base.report ?? 'overfit-compare');
   const results: (RunRecord | undefined)[] = configs.map(({ name, config }) => {
     const previous = resumed.get(name);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { OverfitError } from '@overfit/core';
 import { parseCommandLine, UsageError } from './args.js';
 import { compareCommand } from './compare.js';
@@ -36,6 +37,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command.kind === 'help') {
     process.stdout.write(`${command.text}\n`);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    // dist/main.js and src/main.ts both sit one level below the package.
+    const { name, version } = createRequire(import.meta.url)('../package.json');
+    process.stdout.write(`overfit ${version} (${name}, node ${process.version})\n`);
     return 0;
   }
   if (command.kind === 'doctor') return doctor(line(process.stdout));

@@ -44,3 +44,8 @@ export function specNumber(
   if (!Number.isFinite(value)) throw new InvalidArgumentError(`${flag} ${key}`, raw, 'a number');
   return value;
 }
+
+/** `--early-stopping patience needs a value, e.g. patience=5`: a key given without `=value`. */
+export function bareKey(flag: string, key: string, examples: Record<string, string>): string {
+  return `${flag} ${key} needs a value, e.g. ${key}=${examples[key] ?? 'VALUE'}`;
+}

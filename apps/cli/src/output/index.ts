@@ -25,6 +25,7 @@ export {
 } from '../run/run-configuration.js';
 export { writeFileAtomic } from './atomic.js';
 export { describeFsError, FileWriteError, ReportDirectoryError } from './errors.js';
+export { isRunRecord, recordProblem } from './record-check.js';
 export { prepareReportDir } from './report-dir.js';
 export {
   metricsJson,

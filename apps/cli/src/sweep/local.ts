@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OverfitError } from '@overfit/core';
-import { writeFileAtomic } from '../output/index.js';
+import { recordProblem, writeFileAtomic } from '../output/index.js';
 import type { PlannedRun } from './plan.js';
 import { JobFailure, TrainingPool } from './pool.js';
 import type { SweepProgress } from './progress.js';
@@ -20,8 +20,14 @@ export class RunsDirectory {
     this.path = join(reportDir, 'runs');
   }
 
-  /** Records of `plan` found on disk, by id. */
-  async load(plan: readonly PlannedRun[]): Promise<Map<string, RunRecord>> {
+  /**
+   * Records of `plan` found on disk, by id. A file that is not JSON or not a whole record
+   * (truncated, hand-edited) is left out with a warning: its configuration runs again.
+   */
+  async load(
+    plan: readonly PlannedRun[],
+    warn: (line: string) => void = () => {},
+  ): Promise<Map<string, RunRecord>> {
     const wanted = new Set(plan.map((run) => run.id));
     const found = new Map<string, RunRecord>();
     let names: string[];
@@ -34,7 +40,17 @@ export class RunsDirectory {
     for (const name of names) {
       const id = name.replace(/\.json$/, '');
       if (!name.endsWith('.json') || !wanted.has(id)) continue;
-      found.set(id, JSON.parse(await readFile(join(this.path, name), 'utf8')) as RunRecord);
+      const file = join(this.path, name);
+      let record: unknown;
+      let problem: string | undefined;
+      try {
+        record = JSON.parse(await readFile(file, 'utf8'));
+        problem = recordProblem(record);
+      } catch (error) {
+        problem = `not readable JSON: ${(error as Error).message.split('\n')[0]}`;
+      }
+      if (problem === undefined) found.set(id, record as RunRecord);
+      else warn(`warning: --resume: ${file} is not a usable record (${problem}); running it again`);
     }
     return found;
   }
@@ -57,12 +73,13 @@ export async function previousRuns(
   plan: readonly PlannedRun[],
   mode: { resume: boolean; fresh: boolean },
   where: string,
+  warn: (line: string) => void = () => {},
 ): Promise<Map<string, RunRecord>> {
   if (mode.fresh) {
     await runs.clear();
     return new Map();
   }
-  const found = await runs.load(plan);
+  const found = await runs.load(plan, warn);
   if (found.size > 0 && !mode.resume)
     throw new SweepStateError(
       `${where} already holds ${found.size} of this sweep's ${plan.length} runs; pass --resume to ` +

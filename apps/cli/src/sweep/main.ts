@@ -1,5 +1,6 @@
 import { OverfitError } from '@overfit/core';
 import { UsageError } from '../args.js';
+import { SIGNAL_EXIT_CODES, type StopSignal } from '../interrupts.js';
 import { prepareReportDir, ReportDirectoryError } from '../output/index.js';
 import { checkConfigurations } from '../setup.js';
 import { sweepId as computeSweepId } from './config-id.js';
@@ -8,6 +9,7 @@ import { previousRuns, RunsDirectory, runLocalSweep } from './local.js';
 import { type PlannedRun, planSweep } from './plan.js';
 import { formatDuration, SweepProgress } from './progress.js';
 import { formatRanking, rankResults, type SweepResult } from './ranking.js';
+import { connectRedis } from './redis.js';
 import type { RunRecord } from './run-job.js';
 import { parseSweepCommandLine, type SweepOptions } from './sweep-args.js';
 import { runWorker } from './worker.js';
@@ -22,18 +24,33 @@ export interface SweepIO {
  * The first SIGINT/SIGTERM aborts `stop` (finish or save what is running, then exit); a
  * second aborts `kill` (stop now).
  */
-function interruptSignals(): { stop: AbortSignal; kill: AbortSignal; dispose: () => void } {
+function interruptSignals(): {
+  stop: AbortSignal;
+  kill: AbortSignal;
+  /** 130 after SIGINT, 143 after SIGTERM (128 + the first signal's number). */
+  exitCode: () => number;
+  dispose: () => void;
+} {
   const stop = new AbortController();
   const kill = new AbortController();
-  const onSignal = () => (stop.signal.aborted ? kill.abort() : stop.abort());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  let first: StopSignal | undefined;
+  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]).map((name) => {
+    const handler = () => {
+      if (stop.signal.aborted) kill.abort();
+      else {
+        first = name;
+        stop.abort();
+      }
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
   return {
     stop: stop.signal,
     kill: kill.signal,
+    exitCode: () => SIGNAL_EXIT_CODES[first ?? 'SIGINT'],
     dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const [name, handler] of handlers) process.off(name, handler);
     },
   };
 }
@@ -69,7 +86,7 @@ export async function sweepMain(argv: readonly string[], io: SweepIO): Promise<n
       await runWorker(command.options, io.out, signals.stop, signals.kill);
       return 0;
     }
-    return await sweep(plan, command.options, io, signals.stop);
+    return await sweep(plan, command.options, io, signals.stop, signals.exitCode);
   } catch (error) {
     if (error instanceof ReportDirectoryError) {
       io.err(`overfit: ${error.message}`);
@@ -90,6 +107,7 @@ async function sweep(
   options: SweepOptions,
   io: SweepIO,
   signal: AbortSignal,
+  interruptedCode: () => number,
 ): Promise<number> {
   const id = computeSweepId(plan.map((run) => run.id));
   const groups = new Set(plan.map((run) => run.groupId)).size;
@@ -100,6 +118,8 @@ async function sweep(
     for (const run of plan) io.out(`${run.id}  ${run.name}`);
     return 0;
   }
+  // Redis first: a sweep that cannot reach it leaves no empty report directory behind.
+  if (options.redis !== null) (await connectRedis(options.redis)).disconnect();
   const dir = await prepareReportDir(options.report ?? `sweep-${id}`);
   const runs = new RunsDirectory(dir);
   await prepareReportDir(runs.path);
@@ -108,7 +128,7 @@ async function sweep(
   let results: SweepResult[];
   let failures: SweepFailure[];
   if (options.redis === null) {
-    const previous = await previousRuns(runs, plan, options, dir);
+    const previous = await previousRuns(runs, plan, options, dir, io.err);
     if (previous.size > 0)
       io.out(`resume: ${previous.size} of ${plan.length} runs found in ${runs.path}`);
     const progress = new SweepProgress(id, plan.length, previous.size, io.err);
@@ -161,7 +181,7 @@ async function sweep(
       ` in ${formatDuration(wallSeconds)}`,
   );
   io.out(`report: ${files.join(', ')}`);
-  if (partial) return 130;
+  if (partial) return interruptedCode();
   return failures.length > 0 ? 1 : 0;
 }
 

@@ -132,7 +132,7 @@ describe('planSweep', () => {
       'grid l2=x: --l2 must be a decimal number (no spaces, no hex), got "x"',
       expect.stringMatching(/^grid key "foo" is not one of model, dataset, .*, no-diagnostics$/),
       'grid key dropout repeats a value in "0,0"',
-      '--depth is given both as a flag and as a grid key; give it once',
+      '--depth is given both as a train flag (or in --config "base") and as a grid key; give it once',
     ]);
     for (const problem of problems) expect(problem).not.toContain('\n');
   });
@@ -177,6 +177,32 @@ describe('parseSweepCommandLine', () => {
       redis: null,
       attempts: 3,
     });
+  });
+
+  it('reads a --config file with a byte order mark; says when one is not JSON or missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overfit-sweep-'));
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\ufeff{"grid": {"l2": [0, 0.1]}}');
+    expect(sweepOptions('--config', bom).spec.grid).toEqual([['l2', ['0', '0.1']]]);
+    const both = join(dir, 'both.json');
+    writeFileSync(both, '{"grid": {"l2": [0, 0.1]}, "base": {"l2": 0.2}}');
+    expect(problemsOf(() => planSweep(sweepOptions('--config', both).spec))).toEqual([
+      '--l2 is given both as a train flag (or in --config "base") and as a grid key; give it once',
+    ]);
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '{"grid": {"l2": [0, 1e999]}, "random": 1e999}');
+    expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', huge]))).toEqual([
+      '--config grid l2 must be a string or a finite number, got Infinity',
+      '--config random must be an integer in [1, 100000], got Infinity',
+    ]);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '');
+    expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', bad]))).toEqual([
+      `--config ${bad}: not valid JSON (Unexpected end of JSON input)`,
+    ]);
+    expect(problemsOf(() => parseSweepCommandLine(['sweep', '--config', dir]))).toEqual([
+      `--config ${dir}: cannot read it (EISDIR)`,
+    ]);
   });
 
   it('reads a --config file: grid, configurations, base, random, seeds', () => {
@@ -226,6 +252,73 @@ describe('parseSweepCommandLine', () => {
     expect(problems.join('\n')).toMatch(/--redis must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/);
     expect(problems.join('\n')).not.toContain('s3cret');
     expect(redactUrl('rediss://u:pw@h:6380/2')).toBe('rediss://u:***@h:6380/2');
+    // Not a URL (port out of range, no scheme): shown, with the credentials hidden.
+    expect(
+      problemsOf(() =>
+        parseSweepCommandLine(['worker', '--redis', 'redis://:s3cret@127.0.0.1:99999']),
+      ),
+    ).toEqual([
+      '--redis must be a URL such as redis://host:6379, got "redis://***@127.0.0.1:99999"',
+    ]);
+    expect(redactUrl('queue-host')).toBe('queue-host');
+    expect(redactUrl('u:s3cret@queue host')).toBe('***@queue host');
+  });
+
+  it('reads sweep and worker counts as plain decimal integers, as overfit train does', () => {
+    const flags = ['--workers', '0x2', '--seeds', '1e1', '--attempts', '2.0', '--random', ' 2'];
+    expect(
+      problemsOf(() => parseSweepCommandLine(['sweep', '--grid', 'l2=0,1', ...flags])),
+    ).toEqual([
+      '--random must be an integer in [1, 100000], got " 2"',
+      '--seeds must be an integer in [1, 1000], got "1e1"',
+      '--workers must be an integer in [1, 256], got "0x2"',
+      '--attempts must be an integer in [1, 100], got "2.0"',
+    ]);
+    expect(
+      problemsOf(() =>
+        parseSweepCommandLine(['worker', '--redis', 'redis://h', '--concurrency', '0x2']),
+      ),
+    ).toEqual(['--concurrency must be an integer in [1, 256], got "0x2"']);
+    const ok = parseSweepCommandLine([
+      'sweep',
+      '--grid',
+      'l2=0',
+      '--workers',
+      '+2',
+      '--seeds',
+      '3',
+    ]);
+    expect(ok).toMatchObject({ options: { workers: 2, spec: { seeds: 3 } } });
+  });
+
+  it('names unknown flags as sweep options, each in one line with its value', () => {
+    const argv = ['sweep', '--grid', 'l2=0', '--epochs', '2', '--quiet', '--concurrency', '2'];
+    expect(
+      problemsOf(() => parseSweepCommandLine([...argv, '--bogus=1', '--runs', 'none'])),
+    ).toEqual([
+      'unknown option --quiet for sweep (see overfit sweep --help)',
+      '--concurrency is an overfit worker option, not a sweep one (see overfit sweep --help)',
+      'unknown option --bogus for sweep (see overfit sweep --help)',
+      'unknown option --runs for sweep (see overfit sweep --help)',
+    ]);
+    expect(
+      sweepOptions('--grid', 'l2=0', '--epochs', '2', '--batch-norm', '--lr=-1').spec.base,
+    ).toEqual(['--epochs', '2', '--batch-norm', '--lr=-1']);
+  });
+
+  it('says that OVERFIT_REDIS_URL made a sweep distributed when --workers is refused', () => {
+    const saved = process.env.OVERFIT_REDIS_URL;
+    process.env.OVERFIT_REDIS_URL = 'redis://127.0.0.1:6379';
+    try {
+      expect(
+        problemsOf(() => parseSweepCommandLine(['sweep', '--grid', 'l2=0', '--workers', '2'])),
+      ).toEqual([
+        '--workers is for local sweeps, but OVERFIT_REDIS_URL is set (a sweep through Redis); unset it for a local sweep, or start overfit worker processes',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.OVERFIT_REDIS_URL;
+      else process.env.OVERFIT_REDIS_URL = saved;
+    }
   });
 
   it('parses overfit worker', () => {

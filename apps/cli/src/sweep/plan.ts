@@ -117,7 +117,9 @@ function checkGrid(grid: SweepSpec['grid'], base: string[], problems: string[]):
     if (seen.has(key)) problems.push(`grid key ${JSON.stringify(key)} is given twice`);
     seen.add(key);
     if (flagGiven(base, key))
-      problems.push(`--${key} is given both as a flag and as a grid key; give it once`);
+      problems.push(
+        `--${key} is given both as a train flag (or in --config "base") and as a grid key; give it once`,
+      );
     if (values.length === 0 || values.some((v) => v === ''))
       problems.push(`grid key ${key} has an empty value in ${JSON.stringify(values.join(','))}`);
     const distinct = new Set(values);

@@ -75,7 +75,12 @@ export async function connectRedis(target: RedisTarget, timeoutMs = 10_000): Pro
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      client.connect().then(() => client.ping()),
+      // A database the server does not have (`/99` of 16) only raises an 'error' event while
+      // ioredis goes on in database 0: select it here, so that it fails instead.
+      client
+        .connect()
+        .then(() => client.ping())
+        .then(() => (client.options.db ? client.select(client.options.db) : undefined)),
       new Promise((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer in ${timeoutMs / 1000} s`)),
@@ -86,8 +91,17 @@ export async function connectRedis(target: RedisTarget, timeoutMs = 10_000): Pro
     return client;
   } catch (error) {
     client.disconnect();
+    const reason = (cause ?? (error as Error)).message.split('\n')[0]!;
+    const where = redactUrl(target.url);
+    // ioredis says "Protocol error, got "H" as reply type byte. Please report this." of any
+    // server that is not Redis (an HTTP proxy, a database on the wrong port): not its bug.
+    const protocol = /^Protocol error, got (.+) as reply type byte/.exec(reason);
     throw new SweepStateError(
-      `cannot reach Redis at ${redactUrl(target.url)}: ${(cause ?? (error as Error)).message.split('\n')[0]}`,
+      /DB index/.test(reason)
+        ? `cannot use database ${client.options.db} of Redis at ${where}: ${reason}`
+        : protocol
+          ? `cannot reach Redis at ${where}: the server there does not speak Redis' protocol (its reply began with ${protocol[1]}); is it a Redis server?`
+          : `cannot reach Redis at ${where}: ${reason}`,
     );
   } finally {
     clearTimeout(timer);

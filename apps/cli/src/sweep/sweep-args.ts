@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
+import { withoutBom } from '../compare-config.js';
 import {
   BASE_KEYS,
   type FlagValues,
@@ -63,7 +64,8 @@ sweep options:
   --grid SPEC          e.g. "l2=0,1e-3,1e-2;dropout=0,0.15;depth=2,4" (keys: train flags)
   --config FILE.json   {"grid": {"l2": [0, 0.001]}, "configurations": [{"augment": "mnist"}],
                        "base": {"epochs": 2}, "random": 4, "seeds": 3}
-  --random N           train N distinct grid points drawn with --sample-seed (default 1)
+  --random N           train N distinct grid points drawn with --sample-seed
+  --sample-seed N      seed of --random's draw (default 1)
   --seeds K            run each point with seeds s, s+1, ..., s+K-1 (s = --seed, default 1)
   --report DIR         report directory (default sweep-<id>)
   --workers N          local processes (default: the number of cores, ${availableParallelism()} here)
@@ -142,7 +144,8 @@ function integer(
   problems: string[],
 ): number {
   if (raw === undefined) return fallback;
-  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  // Plain decimal digits, as overfit train takes them: no `0x10`, `' 3 '`, `2.0` or `1e1`.
+  const value = /^[+-]?\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     problems.push(`--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
     return fallback;
@@ -152,12 +155,17 @@ function integer(
 
 /** The URL with its password replaced, for messages. */
 export function redactUrl(url: string): string {
+  // Not a URL with a host (`host:99999`, `u:pw@host`, which WHATWG reads as scheme `u:`): still
+  // shown, as the user must see what was wrong, with whatever precedes an `@` hidden.
+  const masked = () =>
+    url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@]*@/i, (_, scheme = '') => `${scheme}***@`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return masked();
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
     return parsed.toString();
   } catch {
-    return '(unparsable URL)';
+    return masked();
   }
 }
 
@@ -170,8 +178,9 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
     return null;
   }
   let protocol = '';
+  let pathname = '';
   try {
-    protocol = new URL(url).protocol;
+    ({ protocol, pathname } = new URL(url));
   } catch {
     problems.push(
       `--redis must be a URL such as redis://host:6379, got ${JSON.stringify(redactUrl(url))}`,
@@ -182,6 +191,11 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
     problems.push(
       `--redis must be a redis:// or rediss:// (TLS) URL, got ${JSON.stringify(redactUrl(url))}`,
     );
+  // ioredis reads the path as the database number; anything else would become SELECT NaN.
+  if (!/^\/?\d*$/.test(pathname))
+    problems.push(
+      `--redis database (the URL's path) must be a number such as /0, got ${JSON.stringify(pathname)}`,
+    );
   if (caFile !== null && !existsSync(caFile))
     problems.push(
       `--redis-ca must be a readable PEM file, got ${JSON.stringify(caFile)} (not found)`,
@@ -191,13 +205,16 @@ function redisTarget(split: Split, required: boolean, problems: string[]): Redis
   return { url, caFile };
 }
 
+/** A JSON value as the user wrote it: `1e999` parses to Infinity, which JSON.stringify calls null. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
 function flagValue(key: string, value: unknown, where: string, problems: string[]): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean' && SWITCH_KEYS.includes(key)) return String(value);
-  problems.push(
-    `${where} ${key} must be a string or a finite number, got ${JSON.stringify(value)}`,
-  );
+  problems.push(`${where} ${key} must be a string or a finite number, got ${shown(value)}`);
   return null;
 }
 
@@ -214,10 +231,18 @@ function readConfigFile(
 } {
   const empty = { grid: [], configurations: [], base: [] };
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push(`--config ${file}: ${(error as Error).message.split('\n')[0]}`);
+    const code = (error as { code?: string }).code;
+    problems.push(`--config ${file}: cannot read it${code ? ` (${code})` : ''}`);
+    return empty;
+  }
+  try {
+    json = JSON.parse(withoutBom(text));
+  } catch (error) {
+    problems.push(`--config ${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
     return empty;
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
@@ -292,14 +317,47 @@ function readConfigFile(
     const value = object[key];
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100_000) {
-      problems.push(
-        `--config ${key} must be an integer in [1, 100000], got ${JSON.stringify(value)}`,
-      );
+      problems.push(`--config ${key} must be an integer in [1, 100000], got ${shown(value)}`);
       return undefined;
     }
     return value;
   };
   return { grid, configurations, base, random: count('random'), seeds: count('seeds') };
+}
+
+/**
+ * The command line left after the sweep's own flags: train flags for every configuration.
+ * Anything else is refused here, as a sweep option (not "for train"), its value with it, so
+ * that `--concurrency 2` is one line rather than also an unexpected argument "2".
+ */
+function trainFlags(rest: readonly string[], problems: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const match = /^--([^=]+)(=.*)?$/s.exec(arg);
+    if (match === null) {
+      kept.push(arg); // the train parser names it (`unexpected argument`)
+      continue;
+    }
+    const [, name, inline] = match;
+    const takesValue = !SWITCH_KEYS.includes(name!);
+    const next = rest[i + 1];
+    const value =
+      inline === undefined && takesValue && next !== undefined && !next.startsWith('--');
+    if (BASE_KEYS.includes(name!)) {
+      kept.push(arg);
+      if (value) kept.push(rest[++i]!);
+      continue;
+    }
+    if (inline === undefined && next !== undefined && !next.startsWith('--')) i++;
+    if (name === 'report') problems.push('--report is a sweep option; give it once');
+    else if (WORKER_VALUE_FLAGS.includes(name!) && !SWEEP_VALUE_FLAGS.some((f) => f === name))
+      problems.push(
+        `--${name} is an overfit worker option, not a sweep one (see overfit sweep --help)`,
+      );
+    else problems.push(`unknown option --${name} for sweep (see overfit sweep --help)`);
+  }
+  return kept;
 }
 
 /** Parses `overfit sweep ...` / `overfit worker ...` (argv includes the command word). */
@@ -352,15 +410,18 @@ export function parseSweepCommandLine(argv: readonly string[]): SweepCommand {
     seedsFlag === undefined
       ? (file?.seeds ?? 1)
       : integer('seeds', seedsFlag, 1, 1, 1000, problems);
-  const base = [...split.rest, ...(file?.base ?? [])];
-  for (const arg of split.rest)
-    if (/^--report(=|$)/.test(arg)) problems.push('--report is a sweep option; give it once');
+  const base = [...trainFlags(split.rest, problems), ...(file?.base ?? [])];
   const resume = split.switches.has('resume');
   const fresh = split.switches.has('fresh');
   if (resume && fresh) problems.push('give --resume or --fresh, not both');
   const redis = redisTarget(split, false, problems);
   if (redis !== null && split.values.has('workers'))
-    problems.push('--workers is for local sweeps; with --redis, start overfit worker processes');
+    problems.push(
+      split.values.has('redis')
+        ? '--workers is for local sweeps; with --redis, start overfit worker processes'
+        : // The environment made it distributed: say so, or the refusal is a riddle.
+          '--workers is for local sweeps, but OVERFIT_REDIS_URL is set (a sweep through Redis); unset it for a local sweep, or start overfit worker processes',
+    );
   const report = split.values.get('report') ?? null;
   if (report !== null && report.trim() === '')
     problems.push('--report must be a directory path, got ""');

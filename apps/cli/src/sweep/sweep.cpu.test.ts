@@ -327,6 +327,58 @@ describe('overfit sweep (local pool, built CLI)', () => {
     );
   }, 240_000);
 
+  it('--resume runs again a run file that is truncated or not a whole record, with a warning', async () => {
+    const report = join(tempDir(), 'report');
+    const args = ['sweep', '--grid', 'l2=0,1e-3', ...TINY, '--limit', '300', '--report', report];
+    const first = track(startCli([...args, '--workers', '2']));
+    expect((await first.exited).code, first.output()).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8'));
+    const [a, b] = metrics.runs.map((run: { id: string }) =>
+      join(report, 'runs', `${run.id}.json`),
+    );
+    writeFileSync(a, '{"name": "l2=0", "epo');
+    writeFileSync(b, '{"name": "l2=0.001"}');
+    const resumed = track(startCli([...args, '--resume', '--workers', '1']));
+    expect((await resumed.exited).code, resumed.output()).toBe(0);
+    const output = resumed.output();
+    expect(output).not.toMatch(/unexpected error/);
+    expect(output).toContain(`warning: --resume: ${a} is not a usable record (not readable JSON: `);
+    expect(output).toContain(
+      `warning: --resume: ${b} is not a usable record (no "config" object); running it again`,
+    );
+    expect(output).toMatch(/local: 2 configurations on 1 processes/);
+    for (const file of [a, b])
+      expect(JSON.parse(readFileSync(file, 'utf8')).epochs).toHaveLength(1);
+  }, 240_000);
+
+  it('SIGTERM: exit 143 (128 + 15) and a partial report; SIGINT: 130', async () => {
+    for (const [signal, exit] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
+      const report = join(tempDir(), 'report');
+      const run = track(
+        startCli([
+          'sweep',
+          '--grid',
+          'l2=0,1e-3',
+          ...TINY.slice(2),
+          '--epochs',
+          '50',
+          '--limit',
+          '300',
+          '--report',
+          report,
+        ]),
+      );
+      await run.waitFor(/^local: 2 configurations/m, 60_000);
+      process.kill(run.pid, signal);
+      expect((await run.exited).code, run.output()).toBe(exit);
+      expect(run.output()).toMatch(/2 missing \(interrupted; run again with --resume\)/);
+      expect(JSON.parse(readFileSync(join(report, 'metrics.json'), 'utf8')).partial).toBe(true);
+    }
+  }, 240_000);
+
   it('rejects a bad grid with one line per problem and exit code 2, running nothing', async () => {
     const dir = tempDir();
     const report = join(dir, 'report');
