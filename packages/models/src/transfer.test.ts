@@ -32,6 +32,48 @@ describe('transfer learning helpers', () => {
     model.dispose();
   });
 
+  it("a frozen BatchNormalization runs in inference mode, also nested (Keras' trainable = False)", () => {
+    const bnModel = () => {
+      const bn = tf.layers.batchNormalization({ name: 'bn', inputShape: [3] });
+      const m = tf.sequential({ layers: [bn, tf.layers.dense({ units: 2, name: 'out' })] });
+      // Moving statistics far from the batch's, so the two modes differ.
+      bn.setWeights([tf.ones([3]), tf.zeros([3]), tf.fill([3], 5), tf.fill([3], 4)]);
+      return { m, bn };
+    };
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [4, 0, -1],
+      [2, 2, 2],
+    ]);
+    const bnOut = (bn: tf.layers.Layer, training: boolean) =>
+      tf.tidy(() => Array.from((bn.apply(x, { training }) as tf.Tensor).dataSync()));
+    const moving = (bn: tf.layers.Layer) => Array.from(bn.getWeights()[2]!.dataSync());
+
+    const { m, bn } = bnModel();
+    const batchMode = bnOut(bn, true); // unfrozen: batch statistics
+    expect(batchMode).not.toEqual(bnOut(bn, false));
+    freeze(m, ['bn']);
+    const before = moving(bn);
+    expect(bnOut(bn, true)).toEqual(bnOut(bn, false)); // frozen: moving statistics
+    expect(moving(bn)).toEqual(before); // and left alone
+    unfreeze(m, ['bn']);
+    expect(bnOut(bn, true)).not.toEqual(bnOut(bn, false));
+
+    // Nested: freezing the base model freezes the BatchNormalization inside it.
+    const { m: base, bn: inner } = bnModel();
+    const outer = tf.sequential({ layers: [base, tf.layers.dense({ units: 2, name: 'head' })] });
+    freeze(outer, [base.name]);
+    const innerBefore = moving(inner);
+    tf.tidy(() => outer.apply(x, { training: true }));
+    expect(moving(inner)).toEqual(innerBefore);
+    expect(bnOut(inner, true)).toEqual(bnOut(inner, false));
+    unfreeze(outer);
+    expect(bnOut(inner, true)).not.toEqual(bnOut(inner, false));
+    tf.dispose(x);
+    m.dispose();
+    outer.dispose();
+  });
+
   it('replaceHead shares the body (same weights and outputs), new head of the asked width', () => {
     const model = mlp({ inputShape: [4], hiddenUnits: [8], outputUnits: 10, seed: 2 });
     freeze(model, ['hidden_1']);

@@ -34,18 +34,54 @@ function layersMatching(
   return model.layers.filter((l) => keep(l.name));
 }
 
+/** On a BatchNormalization layer: the layers (itself, nested models holding it) whose freezing puts it in inference mode. */
+const FROZEN_BY = Symbol.for('overfit.models.batchNormFrozenBy');
+
+/** The BatchNormalization layers in `layer`, itself included, through nested models. */
+function batchNormLayers(layer: Layer): Layer[] {
+  if (layer.getClassName() === 'BatchNormalization') return [layer];
+  const inner = (layer as unknown as { layers?: Layer[] }).layers;
+  return Array.isArray(inner) ? inner.flatMap(batchNormLayers) : [];
+}
+
+/**
+ * Keras' rule for a frozen BatchNormalization: it runs in inference mode (moving statistics,
+ * which it then leaves alone) while it or a model holding it is frozen, also inside a training
+ * step. tfjs-layers keeps normalizing by batch statistics and updating the moving ones, so
+ * fine-tuning the layers above would shift what a frozen base computes. The check is made at
+ * each call, so unfreezing (here, or the Trainer's gradual unfreezing) restores training mode.
+ */
+function runInInferenceWhileFrozen(bn: Layer, owner: Layer): void {
+  const marked = bn as unknown as Record<symbol, Set<Layer> | undefined>;
+  const existing = marked[FROZEN_BY];
+  if (existing !== undefined) {
+    existing.add(owner);
+    return;
+  }
+  const owners = new Set<Layer>([bn, owner]);
+  marked[FROZEN_BY] = owners;
+  const call = bn.call.bind(bn);
+  bn.call = (inputs, kwargs) =>
+    call(inputs, [...owners].every((o) => o.trainable) ? kwargs : { ...kwargs, training: false });
+}
+
 /**
  * Freezes the matching top-level layers (default: all): their weights are no longer trainable,
  * so the Trainer (and `model.fit`, after `compile`) leaves them alone — feature extraction.
- * Layers are picked with core's `NameFilter` (names, RegExps, predicate). Returns the names
- * of the layers frozen. Call it before `fit`: a running `fit` keeps its list of variables.
+ * As in Keras, a frozen BatchNormalization (also inside a nested model) runs in inference mode:
+ * it normalizes by its moving statistics and does not update them. Layers are picked with core's
+ * `NameFilter` (names, RegExps, predicate). Returns the names of the layers frozen. Call it
+ * before `fit`: a running `fit` keeps its list of variables.
  *
  * @example freeze(model, /^conv/); // train only the dense layers
  */
 export function freeze(model: LayersModel, layers?: NameFilter): string[] {
   checkModel(model);
   const picked = layersMatching(model, 'layers', layers);
-  for (const l of picked) l.trainable = false;
+  for (const l of picked) {
+    l.trainable = false;
+    for (const bn of batchNormLayers(l)) runInInferenceWhileFrozen(bn, l);
+  }
   return picked.map((l) => l.name);
 }
 
