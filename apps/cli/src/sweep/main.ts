@@ -112,7 +112,7 @@ async function sweep(
   const id = computeSweepId(plan.map((run) => run.id));
   const groups = new Set(plan.map((run) => run.groupId)).size;
   io.out(
-    `sweep ${id}: ${plan.length} configurations (${groups} x ${options.spec.seeds} seed${options.spec.seeds === 1 ? '' : 's'})`,
+    `sweep ${id}: ${count(plan.length, 'configuration')} (${groups} x ${count(options.spec.seeds, 'seed')})`,
   );
   if (options.dryRun) {
     for (const run of plan) io.out(`${run.id}  ${run.name}`);
@@ -193,10 +193,10 @@ function describeSweep(plan: readonly PlannedRun[], options: SweepOptions): stri
   const groups = new Set(plan.map((run) => run.groupId)).size;
   const where =
     options.redis === null
-      ? `${Math.min(options.workers, plan.length)} local processes`
+      ? `${count(Math.min(options.workers, plan.length), 'local process', 'local processes')}`
       : 'workers through Redis';
   return (
-    `${plan.length} configurations (${groups} x ${options.spec.seeds} seeds), data ${same('dataset')}, ` +
+    `${count(plan.length, 'configuration')} (${groups} x ${count(options.spec.seeds, 'seed')}), data ${same('dataset')}, ` +
     `model ${same('model')}, ${same('epochs')} epochs, backend ${same('backend')}, ${where}`
   );
 }
@@ -206,4 +206,9 @@ function collect(plan: readonly PlannedRun[], records: Map<string, RunRecord>): 
     const record = records.get(run.id);
     return record ? [{ run, record }] : [];
   });
+}
+
+/** `1 seed`, `3 seeds`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
