@@ -28,47 +28,11 @@ export function expectClose(
   expect(worst).toBeLessThanOrEqual(rel * Math.max(scale, 1e-30));
 }
 
-/** Batched matMul with broadcasting over one batch axis, optional transposes. */
-export function referenceMatMul(
-  a: Float32Array,
-  aShape: number[],
-  b: Float32Array,
-  bShape: number[],
-  transposeA: boolean,
-  transposeB: boolean,
-): { values: Float64Array; shape: number[] } {
-  const batchA = aShape.length === 3 ? aShape[0]! : 1;
-  const batchB = bShape.length === 3 ? bShape[0]! : 1;
-  const [ar, ac] = aShape.slice(-2) as [number, number];
-  const [br, bc] = bShape.slice(-2) as [number, number];
-  const m = transposeA ? ac : ar;
-  const k = transposeA ? ar : ac;
-  const n = transposeB ? br : bc;
-  const batch = Math.max(batchA, batchB);
-  const out = new Float64Array(batch * m * n);
-  for (let t = 0; t < batch; t++) {
-    const offA = (batchA === 1 ? 0 : t) * ar * ac;
-    const offB = (batchB === 1 ? 0 : t) * br * bc;
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) {
-        let sum = 0;
-        for (let p = 0; p < k; p++) {
-          const av = transposeA ? a[offA + p * ac + i]! : a[offA + i * ac + p]!;
-          const bv = transposeB ? b[offB + j * bc + p]! : b[offB + p * bc + j]!;
-          sum += av * bv;
-        }
-        out[(t * m + i) * n + j] = sum;
-      }
-  }
-  const outBatch = aShape.length === 3 || bShape.length === 3 ? [batch] : [];
-  return { values: out, shape: [...outBatch, m, n] };
-}
-
 /**
  * Batched matMul with batch axes of any rank broadcast numpy-style (`[2, 1]` with `[3]` is
  * `[2, 3]`), optional transposes; a sum over an inner size of 0 is 0.
  */
-export function referenceBroadcastMatMul(
+export function referenceMatMul(
   a: Float32Array,
   aShape: number[],
   b: Float32Array,
