@@ -82,6 +82,15 @@ describe('--config FILE.json', () => {
       'c.json: configurations[0].weight-decay: weightDecay is given twice (camelCase and dashed spellings); give it once',
       'c.json: configurations[0].maxNorm: maxNorm is given twice (camelCase and dashed spellings); give it once',
     ]);
+    // Names are printed to the terminal and into the report: no control characters.
+    expect(
+      problems(() =>
+        validateCompareConfig([{ name: 'red\u001b[31m', l2: 0.01 }, { name: 'a\nb' }], 'c.json'),
+      ),
+    ).toEqual([
+      'c.json: the configuration name "red\\u001b[31m" holds control characters (newline, tab, escape, ...); use printable text',
+      'c.json: the configuration name "a\\nb" holds control characters (newline, tab, escape, ...); use printable text',
+    ]);
     expect(problems(() => validateCompareConfig({ configurations: [] }, 'c.json'))).toEqual([
       'c.json: configurations must hold at least one configuration',
     ]);

@@ -122,15 +122,23 @@ export function parseRunsSpec(text: string): CompareRun[] {
       problems.push((error as Error).message);
     }
   });
-  problems.push(...duplicateNames(runs, '--runs'));
+  problems.push(...nameProblems(runs, '--runs'));
   if (problems.length > 0) throw new CompareConfigError(problems);
   return runs;
 }
 
-function duplicateNames(runs: readonly CompareRun[], where: string): string[] {
+/** Control characters (C0, DEL, C1): printed raw they would move the cursor or restyle a terminal. */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** Names that repeat, or that hold control characters (names are printed, and file contents). */
+function nameProblems(runs: readonly CompareRun[], where: string): string[] {
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const run of runs) {
+    if (CONTROL_CHARACTERS.test(run.name))
+      problems.push(
+        `${where}: the configuration name ${JSON.stringify(run.name)} holds control characters (newline, tab, escape, ...); use printable text`,
+      );
     if (seen.has(run.name))
       problems.push(
         `${where}: two configurations are named ${JSON.stringify(run.name)}; names must differ`,
@@ -232,7 +240,7 @@ export function validateCompareConfig(json: unknown, file: string): CompareRun[]
       }
       runs.push({ name, overrides });
     });
-    problems.push(...duplicateNames(runs, file));
+    problems.push(...nameProblems(runs, file));
   }
   if (problems.length > 0) throw new CompareConfigError(problems);
   return runs;
