@@ -69,6 +69,16 @@ describe('prepareReportDir', () => {
     expect(readFileSync(file, 'utf8')).toBe('x');
   });
 
+  it('a refusal deep in the path removes the directories it created, and only those', async () => {
+    const kept = join(scratch, 'kept');
+    mkdirSync(kept);
+    // A component over NAME_MAX (255 bytes) fails after two new directories were made.
+    const tooLong = join(kept, 'new-1', 'new-2', 'x'.repeat(300), 'report');
+    expect(await refusal(tooLong)).toMatch(/(cannot look at|cannot create) .*x{300}.*too long/i);
+    expect(existsSync(join(kept, 'new-1'))).toBe(false);
+    expect(existsSync(kept)).toBe(true);
+  });
+
   it('refuses an empty path', async () => {
     expect(await refusal('  ')).toBe('report directory "  ": a directory path is required');
   });

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat, statfs } from 'node:fs/promises';
+import { access, mkdir, rmdir, stat, statfs } from 'node:fs/promises';
 import { parse, resolve, sep } from 'node:path';
 import { describeFsError, ReportDirectoryError } from './errors.js';
 
@@ -51,7 +51,8 @@ async function statOrUndefined(path: string) {
  * Checks and creates a report directory before anything else runs, so that a run is never
  * lost at the end for want of a place to write it. Each missing component is created on its
  * own (non-recursive `mkdir`), after checking that its parent is a directory on a real file
- * system; an existing directory is used as is.
+ * system; an existing directory is used as is. A refusal removes the directories this call
+ * created (nothing half-made is left behind).
  *
  * @param path the directory as the user gave it (relative to the working directory)
  * @returns the absolute path of the directory, which exists and is writable
@@ -66,6 +67,17 @@ export async function prepareReportDir(path: string): Promise<string> {
     throw new ReportDirectoryError(JSON.stringify(path ?? ''), 'a directory path is required');
   if (path.includes('\0')) throw new ReportDirectoryError(JSON.stringify(path), 'contains NUL');
   const target = resolve(path);
+  const created: string[] = [];
+  try {
+    return await createReportDir(target, created);
+  } catch (error) {
+    // Innermost first; a directory someone filled meanwhile is not empty and stays.
+    for (const dir of created.reverse()) await rmdir(dir).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createReportDir(target: string, created: string[]): Promise<string> {
   const { root } = parse(target);
   const parts = target.slice(root.length).split(sep).filter(Boolean);
   let current = root;
@@ -91,6 +103,7 @@ export async function prepareReportDir(path: string): Promise<string> {
     if (info === undefined) {
       try {
         await mkdir(next);
+        created.push(next);
       } catch (error) {
         const code = (error as { code?: string }).code;
         // Created meanwhile by someone else: fine if it is a directory (checked below).
