@@ -6,6 +6,7 @@ import {
   describeRegularization,
   FIELDS,
   type LabConfig,
+  queryToForm,
   REGULARIZATION_FIELDS,
   rawFromQuery,
   validateConfig,
@@ -109,5 +110,28 @@ describe('lab config', () => {
       'dropout 0.15',
     ]);
     expect(ASSIGNMENT.map((a) => a.name)).toEqual(['none', 'L1 0.001', 'L2 0.01', 'dropout 0.15']);
+  });
+  it('names each bad URL parameter at load; a bad choice falls back to the default, a bad number stays', () => {
+    const { raw, errors } = queryToForm(
+      '?l2=abc&dropout=5&architecture=qq&augmentation=zzz&earlyStopping=maybe&foo=bar&epochs=3',
+    );
+    expect(errors).toEqual({
+      l2: 'must be a number, got "abc" (from the URL)',
+      dropout: 'must be in [0, 1), got 5 (from the URL)',
+      architecture: 'must be one of mlp, cnn, got "qq" (from the URL; default mlp used)',
+      augmentation:
+        'must be one of none, light, mnist, strong, got "zzz" (from the URL; default none used)',
+      earlyStopping: 'must be true or false, got "maybe" (from the URL)',
+    });
+    expect(raw).toMatchObject({
+      l2: 'abc',
+      dropout: '5',
+      architecture: 'mlp',
+      augmentation: 'none',
+      epochs: '3',
+    });
+    expect(
+      queryToForm(`?${configToQuery({ ...DEFAULT_CONFIG, l2: 0.01, earlyStopping: true })}`).errors,
+    ).toEqual({});
   });
 });

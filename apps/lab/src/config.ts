@@ -244,6 +244,42 @@ export function rawFromQuery(query: string): Record<Field, string> {
   return raw;
 }
 
+/**
+ * The form's raw texts from URL parameters (defaults for the fields the URL leaves out) and a
+ * message for each parameter the URL got wrong, to show at load time next to its field. A bad
+ * choice (`?architecture=qq`) is replaced by the default, since a select cannot show it; a bad
+ * number is kept, so the person sees what the URL said.
+ *
+ * @example
+ * queryToForm('?l2=abc&augmentation=zzz').errors;
+ * // { l2: 'must be a number, got "abc" (from the URL)', augmentation: 'must be one of ..., got "zzz" (from the URL; default none used)' }
+ */
+export function queryToForm(query: string): {
+  raw: Record<Field, string>;
+  errors: Partial<Record<Field, string>>;
+} {
+  const params = new URLSearchParams(query);
+  const raw = rawFromQuery(query);
+  const errors: Partial<Record<Field, string>> = {};
+  for (const field of FIELDS) {
+    const given = params.get(field);
+    if (given === null) continue;
+    const rule = RULES[field];
+    if (rule.kind === 'bool') {
+      if (!['true', 'false', 'on', '1', '0'].includes(given))
+        errors[field] = `must be true or false, got "${given}" (from the URL)`;
+      continue;
+    }
+    const { error } = parseField(rule, given);
+    if (error === undefined) continue;
+    if (rule.kind === 'choice') {
+      raw[field] = String(DEFAULT_CONFIG[field]);
+      errors[field] = `${error} (from the URL; default ${raw[field]} used)`;
+    } else errors[field] = `${error} (from the URL)`;
+  }
+  return { raw, errors };
+}
+
 /** The course's assignment: four runs that differ only in their regularizer. */
 export const ASSIGNMENT: readonly { name: string; overrides: Partial<LabConfig> }[] = [
   { name: 'none', overrides: {} },

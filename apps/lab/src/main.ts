@@ -9,8 +9,8 @@ import {
   configToQuery,
   describeRegularization,
   type LabConfig,
+  queryToForm,
   REGULARIZATION_FIELDS,
-  rawFromQuery,
   validateConfig,
   withoutRegularization,
 } from './config.js';
@@ -47,7 +47,8 @@ const runSelect = $<HTMLSelectElement>('#run-select');
 const layerSelect = $<HTMLSelectElement>('#layer');
 
 buildForm(form);
-writeRaw(form, rawFromQuery(location.search));
+const fromUrl = queryToForm(location.search);
+writeRaw(form, fromUrl.raw);
 
 type JobKind = 'train' | 'compare';
 interface Job {
@@ -279,23 +280,29 @@ function onMessage(m: FromWorker): void {
 /** Validates the form (every error at once, next to its field); `skip` fields are not read. */
 function readConfig(skip: readonly (keyof LabConfig)[] = []): LabConfig | undefined {
   const v = validateConfig(readRaw(form), { skip });
-  const count = showErrors(form, v.errors);
+  if (showValidation(v.errors) > 0) return undefined;
+  history.replaceState(null, '', `?${configToQuery(v.config!)}`);
+  return v.config;
+}
+
+/** Every message next to its field and in the summary; returns how many there are. */
+function showValidation(errors: Partial<Record<keyof LabConfig, string>>): number {
+  const count = showErrors(form, errors);
   const summary = $<HTMLUListElement>('#error-summary');
   summary.replaceChildren(
-    ...Object.entries(v.errors).map(([field, message]) => {
+    ...Object.entries(errors).map(([field, message]) => {
       const li = document.createElement('li');
       const label = form.querySelector(`label[for="f-${field}"]`)?.textContent ?? field;
       li.textContent = `${label}: ${message}`;
       return li;
     }),
   );
-  if (count > 0) {
+  if (count > 0)
     status.textContent = `${count} field${count > 1 ? 's' : ''} to fix before training`;
-    return undefined;
-  }
-  history.replaceState(null, '', `?${configToQuery(v.config!)}`);
-  return v.config;
+  return count;
 }
+// A bad URL parameter is shown at load, next to its field, not first at Train.
+showValidation(fromUrl.errors);
 
 function start(kind: JobKind, runs: RunSpec[], records: RunRecord[]): void {
   ensureWorker(runs[0]!.config.backend);
