@@ -321,6 +321,12 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     );
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.waitForSelector('#status[data-done="stopped"]', { timeout: 30_000 });
+    // A stopped run is not tested: its empty figures say so instead of leaving a blank box.
+    expect(await page.locator('#cm-chart .empty-note').textContent()).toContain(
+      'a stopped run is not tested',
+    );
+    expect(await page.locator('#hist-chart .empty-note').count()).toBe(1);
+    expect(await page.locator('#penalty-chart .empty-note').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled()).toBe(true);
 
     // Compare: the form's (invalid) regularization does not block it.

@@ -25,6 +25,7 @@ import {
   renderClassReport,
   renderCompareTable,
   renderHealth,
+  showEmptyFigure,
   syncOptions,
 } from './view.js';
 
@@ -47,6 +48,8 @@ const runSelect = $<HTMLSelectElement>('#run-select');
 const layerSelect = $<HTMLSelectElement>('#layer');
 
 buildForm(form);
+for (const figure of Array.from(document.querySelectorAll<HTMLElement>('figure.chart')))
+  showEmptyFigure(figure, figure.id);
 const fromUrl = queryToForm(location.search);
 writeRaw(form, fromUrl.raw);
 
