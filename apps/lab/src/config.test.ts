@@ -3,6 +3,7 @@ import {
   ASSIGNMENT,
   configToQuery,
   DEFAULT_CONFIG,
+  describeAugmentation,
   describeRegularization,
   FIELDS,
   type LabConfig,
@@ -133,5 +134,13 @@ describe('lab config', () => {
     expect(
       queryToForm(`?${configToQuery({ ...DEFAULT_CONFIG, l2: 0.01, earlyStopping: true })}`).errors,
     ).toEqual({});
+  });
+  it('names the augmentation preset first in the preview line', () => {
+    expect(describeAugmentation('none')).toBe('none');
+    expect(describeAugmentation('mnist')).toBe('mnist');
+    expect(describeAugmentation('light')).toBe('light (rotate(5), translate(0.05))');
+    expect(describeAugmentation('strong')).toBe(
+      'strong (mnist, erase(0.5), elastic(34, 4, p=0.3))',
+    );
   });
 });

@@ -30,6 +30,18 @@ export const AUGMENTATION_SPECS: Record<(typeof AUGMENTATIONS)[number], string |
   strong: 'mnist, erase(0.5), elastic(34, 4, p=0.3)',
 };
 
+/**
+ * The preset and what it does, for the preview line: the form's name first, so "strong" is not
+ * shown as "mnist, ..." (its spec builds on @overfit/augmentation's mnist preset).
+ *
+ * @example
+ * describeAugmentation('strong'); // 'strong (mnist, erase(0.5), elastic(34, 4, p=0.3))'
+ */
+export function describeAugmentation(preset: (typeof AUGMENTATIONS)[number]): string {
+  const spec = AUGMENTATION_SPECS[preset];
+  return spec === undefined || spec === preset ? preset : `${preset} (${spec})`;
+}
+
 export interface LabConfig {
   architecture: (typeof ARCHITECTURES)[number];
   /** Hidden layers of the MLP (ignored by the CNN). */
