@@ -134,6 +134,10 @@ describe('lab config', () => {
     expect(
       queryToForm(`?${configToQuery({ ...DEFAULT_CONFIG, l2: 0.01, earlyStopping: true })}`).errors,
     ).toEqual({});
+    expect(queryToForm('?architecture=cnn&dropConnect=0.1&limit=100').errors).toEqual({
+      dropConnect: 'DropConnect replaces MLP dense layers: set 0 for the CNN (from the URL)',
+      batchSize: 'must be at most the training split (90 images) (from the URL)',
+    });
   });
   it('names the augmentation preset first in the preview line', () => {
     expect(describeAugmentation('none')).toBe('none');

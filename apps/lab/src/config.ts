@@ -289,6 +289,11 @@ export function queryToForm(query: string): {
       errors[field] = `${error} (from the URL; default ${raw[field]} used)`;
     } else errors[field] = `${error} (from the URL)`;
   }
+  // Rules across fields (`?architecture=cnn&dropConnect=0.1`), once every field parsed.
+  if (Object.keys(errors).length === 0 && FIELDS.some((f) => params.has(f))) {
+    for (const [field, message] of Object.entries(validateConfig(raw).errors))
+      errors[field as Field] = `${message} (from the URL)`;
+  }
   return { raw, errors };
 }
 
