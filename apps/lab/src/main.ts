@@ -466,10 +466,13 @@ buttons.export.addEventListener('click', () => {
   const failed = (error: unknown) => {
     status.textContent = `export: ${error instanceof Error ? error.message : String(error)}`;
   };
-  chartImages().then((images) => {
+  chartImages().then(async (images) => {
+    // Chromium drops anchor downloads started in one burst past the tenth: one every 150 ms.
     for (const { target, svg, png } of images) {
       download(`${base}-${target}.svg`, 'image/svg+xml', svg);
+      await new Promise((resolve) => setTimeout(resolve, 150));
       download(`${base}-${target}.png`, 'image/png', png);
+      await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }, failed);
   htmlReport(`overfit lab: ${runs.map((r) => r.name).join(', ')}`, runs).then(
