@@ -3,9 +3,11 @@ import {
   ASSIGNMENT,
   configToQuery,
   DEFAULT_CONFIG,
+  describeAugmentation,
   describeRegularization,
   FIELDS,
   type LabConfig,
+  queryToForm,
   REGULARIZATION_FIELDS,
   rawFromQuery,
   validateConfig,
@@ -109,5 +111,40 @@ describe('lab config', () => {
       'dropout 0.15',
     ]);
     expect(ASSIGNMENT.map((a) => a.name)).toEqual(['none', 'L1 0.001', 'L2 0.01', 'dropout 0.15']);
+  });
+  it('names each bad URL parameter at load; a bad choice falls back to the default, a bad number stays', () => {
+    const { raw, errors } = queryToForm(
+      '?l2=abc&dropout=5&architecture=qq&augmentation=zzz&earlyStopping=maybe&foo=bar&epochs=3',
+    );
+    expect(errors).toEqual({
+      l2: 'must be a number, got "abc" (from the URL)',
+      dropout: 'must be in [0, 1), got 5 (from the URL)',
+      architecture: 'must be one of mlp, cnn, got "qq" (from the URL; default mlp used)',
+      augmentation:
+        'must be one of none, light, mnist, strong, got "zzz" (from the URL; default none used)',
+      earlyStopping: 'must be true or false, got "maybe" (from the URL)',
+    });
+    expect(raw).toMatchObject({
+      l2: 'abc',
+      dropout: '5',
+      architecture: 'mlp',
+      augmentation: 'none',
+      epochs: '3',
+    });
+    expect(
+      queryToForm(`?${configToQuery({ ...DEFAULT_CONFIG, l2: 0.01, earlyStopping: true })}`).errors,
+    ).toEqual({});
+    expect(queryToForm('?architecture=cnn&dropConnect=0.1&limit=100').errors).toEqual({
+      dropConnect: 'DropConnect replaces MLP dense layers: set 0 for the CNN (from the URL)',
+      batchSize: 'must be at most the training split (90 images) (from the URL)',
+    });
+  });
+  it('names the augmentation preset first in the preview line', () => {
+    expect(describeAugmentation('none')).toBe('none');
+    expect(describeAugmentation('mnist')).toBe('mnist');
+    expect(describeAugmentation('light')).toBe('light (rotate(5), translate(0.05))');
+    expect(describeAugmentation('strong')).toBe(
+      'strong (mnist, erase(0.5), elastic(34, 4, p=0.3))',
+    );
   });
 });

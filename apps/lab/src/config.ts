@@ -30,6 +30,18 @@ export const AUGMENTATION_SPECS: Record<(typeof AUGMENTATIONS)[number], string |
   strong: 'mnist, erase(0.5), elastic(34, 4, p=0.3)',
 };
 
+/**
+ * The preset and what it does, for the preview line: the form's name first, so "strong" is not
+ * shown as "mnist, ..." (its spec builds on @overfit/augmentation's mnist preset).
+ *
+ * @example
+ * describeAugmentation('strong'); // 'strong (mnist, erase(0.5), elastic(34, 4, p=0.3))'
+ */
+export function describeAugmentation(preset: (typeof AUGMENTATIONS)[number]): string {
+  const spec = AUGMENTATION_SPECS[preset];
+  return spec === undefined || spec === preset ? preset : `${preset} (${spec})`;
+}
+
 export interface LabConfig {
   architecture: (typeof ARCHITECTURES)[number];
   /** Hidden layers of the MLP (ignored by the CNN). */
@@ -242,6 +254,47 @@ export function rawFromQuery(query: string): Record<Field, string> {
   const raw = {} as Record<Field, string>;
   for (const field of FIELDS) raw[field] = params.get(field) ?? String(DEFAULT_CONFIG[field]);
   return raw;
+}
+
+/**
+ * The form's raw texts from URL parameters (defaults for the fields the URL leaves out) and a
+ * message for each parameter the URL got wrong, to show at load time next to its field. A bad
+ * choice (`?architecture=qq`) is replaced by the default, since a select cannot show it; a bad
+ * number is kept, so the person sees what the URL said.
+ *
+ * @example
+ * queryToForm('?l2=abc&augmentation=zzz').errors;
+ * // { l2: 'must be a number, got "abc" (from the URL)', augmentation: 'must be one of ..., got "zzz" (from the URL; default none used)' }
+ */
+export function queryToForm(query: string): {
+  raw: Record<Field, string>;
+  errors: Partial<Record<Field, string>>;
+} {
+  const params = new URLSearchParams(query);
+  const raw = rawFromQuery(query);
+  const errors: Partial<Record<Field, string>> = {};
+  for (const field of FIELDS) {
+    const given = params.get(field);
+    if (given === null) continue;
+    const rule = RULES[field];
+    if (rule.kind === 'bool') {
+      if (!['true', 'false', 'on', '1', '0'].includes(given))
+        errors[field] = `must be true or false, got "${given}" (from the URL)`;
+      continue;
+    }
+    const { error } = parseField(rule, given);
+    if (error === undefined) continue;
+    if (rule.kind === 'choice') {
+      raw[field] = String(DEFAULT_CONFIG[field]);
+      errors[field] = `${error} (from the URL; default ${raw[field]} used)`;
+    } else errors[field] = `${error} (from the URL)`;
+  }
+  // Rules across fields (`?architecture=cnn&dropConnect=0.1`), once every field parsed.
+  if (Object.keys(errors).length === 0 && FIELDS.some((f) => params.has(f))) {
+    for (const [field, message] of Object.entries(validateConfig(raw).errors))
+      errors[field as Field] = `${message} (from the URL)`;
+  }
+  return { raw, errors };
 }
 
 /** The course's assignment: four runs that differ only in their regularizer. */

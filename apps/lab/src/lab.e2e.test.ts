@@ -321,6 +321,12 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     );
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.waitForSelector('#status[data-done="stopped"]', { timeout: 30_000 });
+    // A stopped run is not tested: its empty figures say so instead of leaving a blank box.
+    expect(await page.locator('#cm-chart .empty-note').textContent()).toContain(
+      'a stopped run is not tested',
+    );
+    expect(await page.locator('#hist-chart .empty-note').count()).toBe(1);
+    expect(await page.locator('#penalty-chart .empty-note').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled()).toBe(true);
 
     // Compare: the form's (invalid) regularization does not block it.
@@ -337,6 +343,8 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     });
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.waitForSelector('#status[data-done="done"]', { timeout: 180_000 });
+    // The table is drawn at the next animation frame, after the status line.
+    await page.waitForSelector('#compare-table[data-rows="4"]');
     const rows = await page.locator('#compare-table tbody tr').evaluateAll((trs) =>
       trs.map((tr) => ({
         run: tr.getAttribute('data-run'),
@@ -388,12 +396,21 @@ describe.skipIf(!existsSync(CHROMIUM))('overfit lab in headless Chromium', () =>
     await expect
       .poll(() => kinds().map((k) => k.length > 0), { timeout: 30_000 })
       .toEqual([true, true, true, true]);
-    await page.waitForTimeout(1000); // the rest of the charts' files
+    const figures = (names: string[], ext: string) =>
+      names.map((n) => n.replace(/^overfit-lab-[0-9T-]+-/, '').replace(ext, '')).sort();
+    // The charts' 20 files arrive one by one (a fixed 1 s wait saw only the first 4 SVGs).
+    await expect
+      .poll(
+        () =>
+          figures(kinds()[2]!, '.svg').includes('cm-chart') &&
+          figures(kinds()[3]!, '.png').includes('cm-chart'),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await page.waitForTimeout(500); // a file after the last chart's would be a surplus one
     const [json, html, svgs, pngs] = kinds() as [string[], string[], string[], string[]];
     expect(json).toHaveLength(1);
     expect(html).toHaveLength(1);
-    const figures = (names: string[], ext: string) =>
-      names.map((n) => n.replace(/^overfit-lab-[0-9T-]+-/, '').replace(ext, '')).sort();
     expect(figures(pngs, '.png')).toEqual(figures(svgs, '.svg'));
     for (const id of ['loss-chart', 'f1-chart', 'gap-chart', 'grad-chart', 'cm-chart'])
       expect(figures(svgs, '.svg')).toContain(id);

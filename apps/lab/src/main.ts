@@ -9,8 +9,8 @@ import {
   configToQuery,
   describeRegularization,
   type LabConfig,
+  queryToForm,
   REGULARIZATION_FIELDS,
-  rawFromQuery,
   validateConfig,
   withoutRegularization,
 } from './config.js';
@@ -25,6 +25,7 @@ import {
   renderClassReport,
   renderCompareTable,
   renderHealth,
+  showEmptyFigure,
   syncOptions,
 } from './view.js';
 
@@ -47,7 +48,10 @@ const runSelect = $<HTMLSelectElement>('#run-select');
 const layerSelect = $<HTMLSelectElement>('#layer');
 
 buildForm(form);
-writeRaw(form, rawFromQuery(location.search));
+for (const figure of Array.from(document.querySelectorAll<HTMLElement>('figure.chart')))
+  showEmptyFigure(figure, figure.id);
+const fromUrl = queryToForm(location.search);
+writeRaw(form, fromUrl.raw);
 
 type JobKind = 'train' | 'compare';
 interface Job {
@@ -279,23 +283,29 @@ function onMessage(m: FromWorker): void {
 /** Validates the form (every error at once, next to its field); `skip` fields are not read. */
 function readConfig(skip: readonly (keyof LabConfig)[] = []): LabConfig | undefined {
   const v = validateConfig(readRaw(form), { skip });
-  const count = showErrors(form, v.errors);
+  if (showValidation(v.errors) > 0) return undefined;
+  history.replaceState(null, '', `?${configToQuery(v.config!)}`);
+  return v.config;
+}
+
+/** Every message next to its field and in the summary; returns how many there are. */
+function showValidation(errors: Partial<Record<keyof LabConfig, string>>): number {
+  const count = showErrors(form, errors);
   const summary = $<HTMLUListElement>('#error-summary');
   summary.replaceChildren(
-    ...Object.entries(v.errors).map(([field, message]) => {
+    ...Object.entries(errors).map(([field, message]) => {
       const li = document.createElement('li');
       const label = form.querySelector(`label[for="f-${field}"]`)?.textContent ?? field;
       li.textContent = `${label}: ${message}`;
       return li;
     }),
   );
-  if (count > 0) {
+  if (count > 0)
     status.textContent = `${count} field${count > 1 ? 's' : ''} to fix before training`;
-    return undefined;
-  }
-  history.replaceState(null, '', `?${configToQuery(v.config!)}`);
-  return v.config;
+  return count;
 }
+// A bad URL parameter is shown at load, next to its field, not first at Train.
+showValidation(fromUrl.errors);
 
 function start(kind: JobKind, runs: RunSpec[], records: RunRecord[]): void {
   ensureWorker(runs[0]!.config.backend);
@@ -456,10 +466,13 @@ buttons.export.addEventListener('click', () => {
   const failed = (error: unknown) => {
     status.textContent = `export: ${error instanceof Error ? error.message : String(error)}`;
   };
-  chartImages().then((images) => {
+  chartImages().then(async (images) => {
+    // Chromium drops anchor downloads started in one burst past the tenth: one every 150 ms.
     for (const { target, svg, png } of images) {
       download(`${base}-${target}.svg`, 'image/svg+xml', svg);
+      await new Promise((resolve) => setTimeout(resolve, 150));
       download(`${base}-${target}.png`, 'image/png', png);
+      await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }, failed);
   htmlReport(`overfit lab: ${runs.map((r) => r.name).join(', ')}`, runs).then(

@@ -26,12 +26,39 @@ let chartWorker: Worker | undefined;
  * Shows a chart: the worker's bitmap in a canvas (role img, named by the title, described by
  * the caption), the caption under it, and the chart's data table for screen readers.
  */
+/**
+ * What an empty figure says instead of a blank box: when its chart appears, and why a run may
+ * have none (a stopped run is not tested; the penalty chart needs a penalty).
+ */
+export const EMPTY_NOTES: Readonly<Record<string, string>> = {
+  'loss-chart': 'The loss curves appear after the first epoch of a run.',
+  'f1-chart': 'The macro-F1 curves appear after the first epoch of a run.',
+  'gap-chart': 'The generalization gap appears after the first epoch of a run.',
+  'penalty-chart':
+    'The penalty term is drawn for runs with L1, L2 or elastic net; none of the shown runs has one yet.',
+  'grad-chart': 'Gradient norms appear after the first epoch of the chosen run.',
+  'act-box': 'Activation box plots appear after the first epoch of the chosen run.',
+  'grad-box': 'Gradient box plots appear after the first epoch of the chosen run.',
+  'hist-chart':
+    'First-layer weight histograms appear when a run finishes (a stopped run has none).',
+  'cm-chart':
+    'The test confusion matrix appears when the chosen run finishes; a stopped run is not tested.',
+};
+
+/** An empty figure: its note (EMPTY_NOTES), no canvas. */
+export function showEmptyFigure(figure: HTMLElement, target: string): void {
+  const note = document.createElement('p');
+  note.className = 'empty-note';
+  note.textContent = EMPTY_NOTES[target] ?? 'Nothing to draw yet.';
+  figure.replaceChildren(note);
+}
+
 function placeChart(reply: Extract<ChartReply, { kind: 'chart' }>): void {
   const { target, meta, bitmap } = reply;
   const figure = $(`#${target}`);
   const started = performance.now();
   if (!meta) {
-    figure.replaceChildren();
+    showEmptyFigure(figure, target);
     delete figure.dataset.chart;
     shownCharts.delete(target);
     return;

@@ -10,7 +10,7 @@ import { Trainer } from '@overfit/training';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from './backend.js';
 import { augmentationPipeline, buildRun } from './build.js';
-import { AUGMENTATION_SPECS, type LabConfig } from './config.js';
+import { describeAugmentation, type LabConfig } from './config.js';
 import { loadMnist } from './mnist-source.js';
 import type { FromWorker, Phase, RunSpec, ToWorker } from './protocol.js';
 import { histogram, type McDropoutDigit, type RunRecord, toRunEpoch } from './record.js';
@@ -284,7 +284,7 @@ async function preview(message: Extract<ToWorker, { type: 'preview' }>): Promise
         originals,
         augmented,
         labels: Array.from(data.test.labels),
-        spec: AUGMENTATION_SPECS[message.augmentation] ?? 'none',
+        spec: describeAugmentation(message.augmentation),
       } satisfies FromWorker,
       [originals.buffer, augmented.buffer],
     );
