@@ -108,7 +108,12 @@ export function distributionChart(run: RunRecord, options: DistributionChartOpti
       ? `${how} Boxes collapsing to zero mean dead or saturated units; boxes growing epoch after epoch mean activations are drifting.`
       : `${how} Boxes shrinking toward zero epoch after epoch mean this layer learns less and less (vanishing gradients); wide boxes and far outliers mean unstable steps.`;
   const color = seriesColor(kind === 'activations' ? 0 : 1);
-  const x = { field: 'epoch', type: 'ordinal', axis: { ...EPOCH_AXIS, labelAngle: 0 } };
+  // One box per epoch; past ~20 epochs every other label is dropped rather than run together.
+  const x = {
+    field: 'epoch',
+    type: 'ordinal',
+    axis: { ...EPOCH_AXIS, labelAngle: 0, labelOverlap: 'parity' },
+  };
   const y = (field: string) => ({
     field,
     type: 'quantitative',
