@@ -84,7 +84,8 @@ function setBusy(busy: boolean): void {
   buttons.redraw.disabled = !backendReady;
   buttons.pause.disabled = !busy;
   buttons.stop.disabled = !busy;
-  buttons.export.disabled = busy || shown.length === 0 || shown.every((r) => r.partial);
+  // A stopped run keeps its finished epochs: exportable, marked partial as in the CLI's report.
+  buttons.export.disabled = busy || !shown.some(hasEpochs);
   if (!busy) {
     buttons.pause.textContent = 'Pause';
     buttons.pause.setAttribute('aria-pressed', 'false');
@@ -458,8 +459,13 @@ function download(name: string, type: string, content: string | Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A run with at least one finished epoch (a stopped one too) has something to export. */
+function hasEpochs(run: RunRecord): boolean {
+  return run.epochs.length > 0;
+}
+
 buttons.export.addEventListener('click', () => {
-  const runs = shown.filter((r) => !r.partial);
+  const runs = shown.filter(hasEpochs);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const base = `overfit-lab-${stamp}`;
   download(`${base}.json`, 'application/json', JSON.stringify({ runs }, null, 2));

@@ -64,7 +64,9 @@ describe('transfer learning helpers', () => {
     const outer = tf.sequential({ layers: [base, tf.layers.dense({ units: 2, name: 'head' })] });
     freeze(outer, [base.name]);
     const innerBefore = moving(inner);
-    tf.tidy(() => outer.apply(x, { training: true }));
+    tf.tidy(() => {
+      outer.apply(x, { training: true });
+    });
     expect(moving(inner)).toEqual(innerBefore);
     expect(bnOut(inner, true)).toEqual(bnOut(inner, false));
     unfreeze(outer);
